@@ -1,0 +1,946 @@
+"""The pre-publish checklist: findings about an article's structure and prose.
+
+Pure functions over `ArticleContent` (no Flask, no database), run on every save.
+Errors block `Submit for review` and `Publish`; warnings are advice. Each rule is
+a small named function; prose rules run on a "masked" copy of the text in which
+code and link targets are blanked out, so offsets still match the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from editorial.content import (
+    ANSWER_MAX,
+    BODY_MAX,
+    FAQ_MAX,
+    HEADING_MAX,
+    QUESTION_MAX,
+    SECTIONS_MAX,
+    SUMMARY_MAX,
+    TAKEAWAY_MAX,
+    TAKEAWAYS_MAX,
+    TAKEAWAYS_MIN,
+    TITLE_MAX,
+    ArticleContent,
+)
+
+ERROR = "error"
+WARNING = "warning"
+
+# Every rule id and its severity, so the desk can explain and filter findings.
+RULES: dict[str, str] = {
+    # Structure.
+    "missing-title": ERROR,
+    "missing-category": ERROR,
+    "missing-summary": ERROR,
+    "missing-sections": ERROR,
+    "too-long": ERROR,
+    "too-many-sections": ERROR,
+    "empty-section-body": ERROR,
+    "missing-heading": ERROR,
+    "empty-section": WARNING,
+    "takeaway-count": ERROR,
+    "empty-takeaway": ERROR,
+    "duplicate-takeaway": ERROR,
+    "takeaway-repeats-summary": WARNING,
+    "too-many-questions": ERROR,
+    "missing-question": ERROR,
+    "question-mark": ERROR,
+    "missing-answer": ERROR,
+    "duplicate-question": WARNING,
+    # Prose.
+    "lost-value": ERROR,
+    "empty-label": ERROR,
+    "empty-brackets": ERROR,
+    "placeholder": ERROR,
+    "doubled-word": WARNING,
+    "doubled-space": WARNING,
+    "doubled-punctuation": WARNING,
+    "space-before-punctuation": WARNING,
+    "unbalanced-quotes": WARNING,
+    "unbalanced-brackets": WARNING,
+}
+
+# Characters of context on each side of a problem in `Finding.quote`.
+_CONTEXT = 30
+# Structural findings quote the start of the block, at most this long.
+_LEAD_MAX = 60
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem the checklist found in one block of an article."""
+
+    rule: str
+    severity: str
+    block: str
+    field: str
+    start: int
+    end: int
+    quote: str
+    message: str
+
+
+class _Hit(NamedTuple):
+    """A prose rule's raw result: where and what, before quoting."""
+
+    rule: str
+    start: int
+    end: int
+    message: str
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when any finding blocks publishing."""
+    return any(f.severity == ERROR for f in findings)
+
+
+# --------------------------------------------------------------------------
+# Masking: blank out text that is not prose, keeping every offset.
+# --------------------------------------------------------------------------
+
+# A private-use character: not a word character, not space, not punctuation,
+# so no prose rule can match on it.
+_MASK = "\ue000"
+
+_FENCE_RE = re.compile(
+    r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", re.M | re.S
+)
+_CODE_SPAN_RE = re.compile(r"`[^`\n]+`")
+# A Markdown link target, allowing one level of parentheses inside the URL and
+# an optional "title" (whose quotes must not count as prose quotes).
+_LINK_TARGET_RE = re.compile(
+    r"\]\(((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?)\)"
+)
+_LINK_DEF_RE = re.compile(r"^[ \t]{0,3}\[([^\]\n]+)\]:([^\n]*)", re.M)
+# A bare URL; it must end on a non-punctuation character so the full stop or
+# closing bracket after it stays visible to the prose rules.
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"“”'‘’]*[^\s<>\"“”'‘’.,;:!?)\]]", re.I
+)
+
+
+def _mask(text: str) -> str:
+    """Replace code, link targets and URLs by mask characters of equal length."""
+    spans: list[tuple[int, int]] = []
+    if "```" in text or "~~~" in text:
+        spans += [m.span() for m in _FENCE_RE.finditer(text)]
+    if "`" in text:
+        spans += [m.span() for m in _CODE_SPAN_RE.finditer(text)]
+    if "](" in text:
+        spans += [m.span(1) for m in _LINK_TARGET_RE.finditer(text)]
+    if "]:" in text:
+        spans += [m.span(2) for m in _LINK_DEF_RE.finditer(text)]
+    if "://" in text or "www." in text.lower():
+        spans += [m.span() for m in _URL_RE.finditer(text)]
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = _MASK * (end - start)
+    return "".join(chars)
+
+
+# --------------------------------------------------------------------------
+# Rule: lost-value — a value dropped out of the sentence.
+# --------------------------------------------------------------------------
+
+# Words that need an object after them. "on ," / "at ." (a space, then
+# punctuation) is the signature of a template or an edit that lost a date or
+# name: "accused DeepSeek on , of employing", "flagging risks to lawmakers on ."
+# Adverbial uses such as "went on." or "logged on." have no space and pass.
+_PREPOSITIONS = frozenset(
+    """
+    about above across after against amid amidst among amongst at before behind
+    below beneath beside besides between beyond by concerning dated despite
+    during except for from in including inside into like near of on onto
+    opposite outside per regarding since than the through till to toward towards
+    under underneath unlike until upon versus via with within without worth
+    """.split()
+)
+
+# Word, spaces, then punctuation. A full stop counts only when it is not part of
+# an ellipsis ("on ...", "on . . .") or a name such as ".NET".
+_SPACE_PUNCT_RE = re.compile(
+    r"\b(\w+)[ \t\u00a0]+([,;:!?)]|\.(?![.\w])(?! \.))"
+)
+
+# Words that can never end a phrase, so even without a space "during." or
+# "as of;" (or the text ending on them) means something is missing.
+_DANGLING_RE = re.compile(
+    r"(?<![-'’])\b(as[ \t]+of|during|amid|amidst|among|amongst|despite|via|toward"
+    r"|towards|than|regarding|unlike|versus|between|the)"
+    r"(?:(?=[.;!?](?![.\w]))|(?=[ \t]*(?:\n[ \t]*\n|\Z)))",
+    re.I,
+)
+# "few and far between." and "in between." are idioms.
+_BETWEEN_IDIOM_RE = re.compile(r"(?:\bfar|\bin)[ \t]+\Z", re.I)
+
+# A comma where a sentence, line or bracket starts: the words before it are gone.
+_LEADING_COMMA_RE = re.compile(
+    r"^[ \t>]*(,)|[.!?][\"”’)]*[ \t]+(,)|[(\[][ \t]*(,)", re.M
+)
+
+
+def _rule_lost_value(masked: str) -> Iterator[_Hit]:
+    """A preposition or article with nothing after it, or a sentence that starts with a comma."""  # noqa: E501
+    for m in _SPACE_PUNCT_RE.finditer(masked):
+        word = m.group(1).lower()
+        start = m.start(1)
+        if word == "of" and masked[max(0, start - 3) : start].lower() == "as ":
+            word, start = "as of", start - 3
+        if word in _PREPOSITIONS or word == "as of":
+            yield _Hit(
+                "lost-value",
+                start,
+                m.end(),
+                f"A date or name seems to be missing after '{m.group(1)}'",
+            )
+    for m in _DANGLING_RE.finditer(masked):
+        word = m.group(1)
+        if word.lower() == "between" and _BETWEEN_IDIOM_RE.search(
+            masked, max(0, m.start() - 5), m.start()
+        ):
+            continue
+        yield _Hit(
+            "lost-value",
+            m.start(),
+            m.end(),
+            f"Something seems to be missing after '{word}'",
+        )
+    for m in _LEADING_COMMA_RE.finditer(masked):
+        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+        yield _Hit(
+            "lost-value",
+            m.start(group),
+            m.end(group),
+            "This starts with a comma: the words before it seem to be missing",
+        )
+
+
+# --------------------------------------------------------------------------
+# Rule: space-before-punctuation — "Smith , who"; the prepositions above are
+# reported as lost values instead.
+# --------------------------------------------------------------------------
+
+
+def _rule_space_before_punctuation(masked: str) -> Iterator[_Hit]:
+    """A space between a word and the punctuation after it."""
+    for m in _SPACE_PUNCT_RE.finditer(masked):
+        word = m.group(1).lower()
+        punct = m.group(2)
+        if word in _PREPOSITIONS or punct == ")":
+            continue
+        if word == "of" and masked[max(0, m.start(1) - 3) : m.start(1)].lower() == "as ":
+            continue
+        yield _Hit(
+            "space-before-punctuation",
+            m.start(1),
+            m.end(),
+            f"Space before '{punct}': a word may be missing, or remove the space",
+        )
+
+
+# --------------------------------------------------------------------------
+# Rule: empty-label — "Last updated:" with nothing after it.
+# --------------------------------------------------------------------------
+
+_LABELS = (
+    r"last[ \t]+updated|updated|published|posted|date|dated|time|when|where"
+    r"|location|source|sources|credit|credits|photo|image|by|author|byline"
+    r"|contact|deadline|filed|released|effective|venue|place|dateline|edited"
+    r"|modified|status|price|cost"
+)
+# The text ends on a colon (ignoring Markdown emphasis and spaces).
+_TRAILING_COLON_RE = re.compile(
+    r"(?:\b(?:last[ \t]+updated|\w+)[*_]*)?:[*_]*\s*\Z", re.I
+)
+# A colon followed straight away by other punctuation: "Updated: ."
+_COLON_PUNCT_RE = re.compile(r"(?:\b\w+[*_]*)?:[*_]*[ \t]*[.,;](?![.\w])")
+# A known label ending its line, e.g. "**Last updated:**".
+_LABEL_EOL_RE = re.compile(
+    rf"(?<![\w-])(?:{_LABELS})[*_]*:[*_]*[ \t]*$", re.I | re.M
+)
+_NEXT_LINE_RE = re.compile(r"[ \t]*\n((?:[ \t]*\n)*)([^\n]*)")
+# Lines a label may introduce: lists, quotes and tables.
+_BLOCK_START_RE = re.compile(r"[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|>|\|)")
+_LABEL_LINE_RE = re.compile(rf"[ \t]*[*_]*(?:{_LABELS})[*_]*:", re.I)
+
+
+def _rule_empty_label(masked: str) -> Iterator[_Hit]:
+    """A label and colon with no value after it."""
+    tail = _TRAILING_COLON_RE.search(masked, max(0, len(masked) - 80))
+    if tail:
+        colon_end = masked.index(":", tail.start()) + 1
+        yield _Hit(
+            "empty-label",
+            tail.start(),
+            colon_end,
+            "The text ends with a colon: the value after it seems to be missing",
+        )
+    for m in _COLON_PUNCT_RE.finditer(masked):
+        yield _Hit(
+            "empty-label",
+            m.start(),
+            m.end(),
+            "Nothing between the colon and the punctuation after it",
+        )
+    for m in _LABEL_EOL_RE.finditer(masked):
+        if not masked[m.end() :].strip():
+            continue  # the text ends here; reported as a trailing colon above
+        nxt = _NEXT_LINE_RE.match(masked, m.end())
+        if nxt:
+            blank_lines, line = nxt.group(1), nxt.group(2)
+            if _BLOCK_START_RE.match(line):
+                continue
+            if line.strip() and not blank_lines and not _LABEL_LINE_RE.match(line):
+                continue  # the value continues on the next line
+        label = masked[m.start() : m.end()].strip(" \t*_")
+        yield _Hit(
+            "empty-label",
+            m.start(),
+            m.start() + len(masked[m.start() : m.end()].rstrip(" \t")),
+            f"'{label}' has nothing after it",
+        )
+
+
+# --------------------------------------------------------------------------
+# Rule: empty-brackets — "()", "“”", "[]" left where a value was.
+# --------------------------------------------------------------------------
+
+_EMPTY_BRACKETS_RE = re.compile(
+    # "()" after a word is a function name in a tech story ("main()"), not a gap.
+    r"(?<!\w)\([ \t]*\)"
+    r"|“[ \t]*”|‘[ \t]*’|«[ \t]*»|„[ \t]*“"
+    # Straight quotes must start a word, so the gap in '"a" "b"' does not count.
+    r"|(?<![^\s(\[])\"[ \t]*\"(?!\w)"
+    # "- [ ]" is a Markdown task list item.
+    r"|(?<![-*+.)] )\[[ \t]*\]"
+)
+
+
+def _rule_empty_brackets(masked: str) -> Iterator[_Hit]:
+    """Brackets or quotation marks with nothing inside."""
+    for m in _EMPTY_BRACKETS_RE.finditer(masked):
+        opener = m.group()[0]
+        what = "quotation marks" if opener in "\"“‘«„" else "brackets"
+        yield _Hit(
+            "empty-brackets",
+            m.start(),
+            m.end(),
+            f"Empty {what}: the words inside seem to be missing",
+        )
+
+
+# --------------------------------------------------------------------------
+# Rule: placeholder — TK, [date], {{name}}, <insert quote>, lorem ipsum.
+# --------------------------------------------------------------------------
+
+_PLACEHOLDER_RE = re.compile(
+    # "TK Maxx" and "TK Elevator" are companies; a placeholder TK is not
+    # followed by a capitalised word.
+    r"\bTK(?:TK)+\b|\bTK\b(?![ \u00a0][A-Z][a-z])|\b(?:TODO|FIXME)\b"
+    r"|\{\{[^{}\n]{0,80}\}\}|\{[^{}\n]{0,80}\}"
+    r"|(?i:\blorem[ \t\n]+ipsum\b)"
+)
+# XX / XXX and digit placeholders such as "XX.X%" or "X,XXX".
+_XX_RE = re.compile(r"\bX{2,}(?:[.,:]X+)*\b|\bX(?:[.,:]X+)+\b")
+# Roman numerals: "Super Bowl XX", "Pius XX"; and "XX chromosomes".
+_ROMAN_BEFORE_RE = re.compile(r"\b[A-Z][a-z]+[ \u00a0]\Z")
+_XX_AFTER_RE = re.compile(r"[ \u00a0]chromosome", re.I)
+# Square brackets that are not Markdown links, images, references or notes.
+_SQUARE_RE = re.compile(r"(?<![\]\\])\[([^\[\]\n]{1,60})\](?![(\[:])")
+_ANGLE_RE = re.compile(r"<([^<>\n]{1,60})>")
+_LOWER_TOKEN_RE = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
+_SPLIT_RE = re.compile(r"[\s_\-]+")
+
+_PLACEHOLDER_WORDS = frozenset(
+    """
+    date dates name names time day month year place location city country
+    company person title headline number amount figure figures percent price
+    link url quote source photo image caption details placeholder tbd tba tk
+    tktk todo fixme insert xx xxx value age role
+    """.split()
+)
+# Placeholders written as instructions: "[insert date]", "<add quote>".
+_PLACEHOLDER_LEADS = frozenset(
+    "insert add enter fill tk tktk tbd tba todo fixme placeholder".split()
+)
+# Placeholders naming the missing thing: "[company name]", "[launch date]".
+_PLACEHOLDER_TAILS = frozenset(
+    "name names date time link url number figure quote source headline".split()
+)
+_DETERMINERS = frozenset(
+    "the a an his her their its our my your this that these those".split()
+)
+# Editors' insertions in quoted speech, which are not placeholders.
+_EDITORIAL_WORDS = frozenset(
+    """
+    sic sics he she they it we you him her them us his hers its their our my
+    the a an and or but not nor to of in on at for by is are was were be been
+    has have had will would who whom which that this these those there then
+    also now here laughs laughter laughing applause inaudible unintelligible
+    crosstalk pause sighs cheers chuckles expletive emphasis translated
+    translation redacted sic sp
+    """.split()
+)
+
+
+def _is_placeholder(content: str, *, any_lower_word: bool) -> bool:
+    """Whether bracketed words look like an unfilled placeholder."""
+    content = content.strip()
+    if any_lower_word and _LOWER_TOKEN_RE.fullmatch(content) and len(content) > 1:
+        return content not in _EDITORIAL_WORDS
+    tokens = [t for t in _SPLIT_RE.split(content.lower()) if t]
+    if not tokens:
+        return False
+    if len(tokens) == 1:
+        return tokens[0] in _PLACEHOLDER_WORDS
+    if tokens[0] in _PLACEHOLDER_LEADS:
+        return True
+    return tokens[-1] in _PLACEHOLDER_TAILS and tokens[0] not in _DETERMINERS
+
+
+def _placeholder_hit(start: int, end: int, shown: str) -> _Hit:
+    """A placeholder finding with a readable message."""
+    return _Hit(
+        "placeholder",
+        start,
+        end,
+        f"Placeholder '{shown}' is still in the text: fill it in before publishing",
+    )
+
+
+def _rule_placeholder(masked: str) -> Iterator[_Hit]:
+    """Unfilled placeholders left by a writer or a template."""
+    for m in _PLACEHOLDER_RE.finditer(masked):
+        yield _placeholder_hit(m.start(), m.end(), m.group())
+    if "X" in masked:
+        for m in _XX_RE.finditer(masked):
+            if len(m.group()) <= 3 and _ROMAN_BEFORE_RE.search(
+                masked, max(0, m.start() - 30), m.start()
+            ):
+                continue
+            if _XX_AFTER_RE.match(masked, m.end()):
+                continue
+            yield _placeholder_hit(m.start(), m.end(), m.group())
+    if "[" in masked:
+        defined: set[str] = set()
+        if "]:" in masked:
+            defined = {d.group(1).lower() for d in _LINK_DEF_RE.finditer(masked)}
+        for m in _SQUARE_RE.finditer(masked):
+            if m.group(1).lower() in defined:
+                continue  # a shortcut reference link: "[Reuters]" with a definition
+            if _is_placeholder(m.group(1), any_lower_word=True):
+                yield _placeholder_hit(m.start(), m.end(), m.group())
+    if "<" in masked:
+        for m in _ANGLE_RE.finditer(masked):
+            if _is_placeholder(m.group(1), any_lower_word=False):
+                yield _placeholder_hit(m.start(), m.end(), m.group())
+
+
+# --------------------------------------------------------------------------
+# Mechanics: doubled words, spaces and punctuation.
+# --------------------------------------------------------------------------
+
+# The same word twice, across spaces or a single line break (not a paragraph).
+_DOUBLED_WORD_RE = re.compile(
+    r"\b([^\W\d_]+)(?:[ \t\u00a0]+(?:\n[ \t]*)?|\n[ \t]*)(\1)\b", re.I
+)
+# Grammatical or idiomatic repeats: "had had", "that that", "what it is is".
+_LEGIT_DOUBLES = frozenset(
+    """
+    had that is do does bye no yeah yes very really ha ho hey knock chop tut
+    blah boo well now there la na so go many far
+    """.split()
+)
+_DOUBLED_SPACE_RE = re.compile(r"(?<=[^\s|])[ \u00a0]{2,}(?=[^\s|])")
+_DOUBLED_PUNCT_RE = re.compile(
+    r"([,;:!?])\1+"  # ",," ";;" "::" "!!" "??"
+    r"|(?<!\.)\.\.(?!\.)"  # exactly two full stops; "..." is an ellipsis
+    r"|,[ \t]*[;:]|;[ \t]*[,;]"  # mixed ", ;" "; ,"
+    r"|,[ \t]*\.(?![.\w])(?! \.)"  # ", ." but not ", ..."
+    r"|,[ \t]+,"
+)
+
+
+def _rule_doubled_word(masked: str) -> Iterator[_Hit]:
+    """The same word twice in a row ("the the")."""
+    for m in _DOUBLED_WORD_RE.finditer(masked):
+        word = m.group(1)
+        # A capitalised repeat is a name ("Walla Walla", "Bora Bora", "The The").
+        if word.lower() in _LEGIT_DOUBLES or m.group(2)[0].isupper():
+            continue
+        yield _Hit(
+            "doubled-word", m.start(), m.end(), f"'{word}' appears twice in a row"
+        )
+
+
+def _rule_doubled_space(masked: str) -> Iterator[_Hit]:
+    """Two or more spaces between words."""
+    for m in _DOUBLED_SPACE_RE.finditer(masked):
+        yield _Hit("doubled-space", m.start(), m.end(), "Two spaces in a row")
+
+
+def _rule_doubled_punctuation(masked: str) -> Iterator[_Hit]:
+    """Punctuation typed twice (",,", "..", "!!"), but not an ellipsis."""
+    for m in _DOUBLED_PUNCT_RE.finditer(masked):
+        yield _Hit(
+            "doubled-punctuation",
+            m.start(),
+            m.end(),
+            f"Doubled punctuation '{m.group()}'",
+        )
+
+
+# --------------------------------------------------------------------------
+# Balance: quotation marks per paragraph, brackets per text.
+# --------------------------------------------------------------------------
+
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
+_QUOTE_CHAR_RE = re.compile(r"[\"“”]")
+_BRACKET_CHAR_RE = re.compile(r"[()\[\]]")
+# Characters after which a straight quote opens rather than closes.
+_OPENS_AFTER = frozenset(" \t\n\u00a0([{*_—–-/")
+# A paragraph continuing a quotation starts with an opening quote (the AP rule
+# for quotes running over several paragraphs: no closing mark until the end).
+_CONTINUES_QUOTE_RE = re.compile(r"[ \t\n]*(?:>[ \t]*)?[*_]*[\"“]")
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of each paragraph."""
+    bounds = []
+    start = 0
+    for m in _PARAGRAPH_BREAK_RE.finditer(text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _rule_unbalanced_quotes(masked: str) -> Iterator[_Hit]:
+    """A quotation mark opened and never closed, or closed and never opened."""
+    if '"' not in masked and "“" not in masked and "”" not in masked:
+        return
+    paragraphs = _paragraphs(masked)
+    for number, (p_start, p_end) in enumerate(paragraphs):
+        straight: list[int] = []
+        curly: list[int] = []
+        for m in _QUOTE_CHAR_RE.finditer(masked, p_start, p_end):
+            pos, char = m.start(), m.group()
+            prev = masked[pos - 1] if pos > p_start else "\n"
+            if char == "“" or (char == '"' and prev in _OPENS_AFTER):
+                (curly if char == "“" else straight).append(pos)
+                continue
+            stack = straight if char == '"' else curly
+            if stack:
+                stack.pop()
+            elif not prev.isdigit():  # 27" is inches, not a quote
+                yield _Hit(
+                    "unbalanced-quotes",
+                    pos,
+                    pos + 1,
+                    "This closing quotation mark has no opening one",
+                )
+        leftover = straight[:1] + curly[:1]
+        if not leftover:
+            continue
+        if number + 1 < len(paragraphs) and _CONTINUES_QUOTE_RE.match(
+            masked, paragraphs[number + 1][0]
+        ):
+            continue
+        for pos in leftover:
+            yield _Hit(
+                "unbalanced-quotes",
+                pos,
+                pos + 1,
+                "This quotation mark is opened but never closed",
+            )
+
+
+def _is_enumeration(masked: str, pos: int) -> bool:
+    """Whether the ')' at pos closes a list label such as "1)" or "b)" or ":)"."""
+    if pos > 0 and masked[pos - 1] in ":;":
+        return True
+    token = 0
+    i = pos - 1
+    while i >= 0 and masked[i].isalnum() and token < 4:
+        token += 1
+        i -= 1
+    return 1 <= token <= 3 and (i < 0 or masked[i].isspace())
+
+
+def _rule_unbalanced_brackets(masked: str) -> Iterator[_Hit]:
+    """A bracket opened and never closed, or closed and never opened."""
+    if not any(c in masked for c in "()[]"):
+        return
+    open_round: list[int] = []
+    open_square: list[int] = []
+    for m in _BRACKET_CHAR_RE.finditer(masked):
+        pos, char = m.start(), m.group()
+        if char in "([":
+            (open_round if char == "(" else open_square).append(pos)
+            continue
+        stack = open_round if char == ")" else open_square
+        if stack:
+            stack.pop()
+        elif char == "]" or not _is_enumeration(masked, pos):
+            yield _Hit(
+                "unbalanced-brackets",
+                pos,
+                pos + 1,
+                f"This '{char}' has no opening bracket",
+            )
+    for pos in open_round[:1] + open_square[:1]:
+        yield _Hit(
+            "unbalanced-brackets",
+            pos,
+            pos + 1,
+            f"This '{masked[pos]}' is never closed",
+        )
+
+
+_PROSE_RULES = (
+    _rule_lost_value,
+    _rule_empty_label,
+    _rule_empty_brackets,
+    _rule_placeholder,
+    _rule_space_before_punctuation,
+    _rule_doubled_word,
+    _rule_doubled_space,
+    _rule_doubled_punctuation,
+    _rule_unbalanced_quotes,
+    _rule_unbalanced_brackets,
+)
+
+
+# --------------------------------------------------------------------------
+# Quoting and entry points.
+# --------------------------------------------------------------------------
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    """The words around text[start:end], verbatim, within one line if possible."""
+    q_start = max(0, start - _CONTEXT)
+    q_end = min(len(text), end + _CONTEXT)
+    newline = text.rfind("\n", q_start, start)
+    if newline != -1:
+        q_start = newline + 1
+    elif q_start > 0:
+        # Begin at a word boundary rather than mid-word.
+        space = text.find(" ", q_start, start)
+        if space != -1:
+            q_start = space + 1
+    newline = text.find("\n", end, q_end)
+    if newline != -1:
+        q_end = newline
+    elif q_end < len(text):
+        space = text.rfind(" ", end, q_end)
+        if space != -1:
+            q_end = space
+    return text[q_start:start].lstrip() + text[start:end] + text[end:q_end].rstrip()
+
+
+def _lead(text: str) -> str:
+    """The start of a block's text (first line, cut at a word), for structural quotes."""  # noqa: E501
+    line = text.strip().split("\n", 1)[0].strip()
+    if len(line) <= _LEAD_MAX:
+        return line
+    cut = line.rfind(" ", 0, _LEAD_MAX)
+    return line[: cut if cut > 0 else _LEAD_MAX]
+
+
+def check_text(text: str, block: str = "text", *, field: str = "text") -> list[Finding]:
+    """Run the prose rules over one piece of text; findings in text order."""
+    if not text:
+        return []
+    masked = _mask(text)
+    hits = {hit for rule in _PROSE_RULES for hit in rule(masked)}
+    return [
+        Finding(
+            rule=hit.rule,
+            severity=RULES[hit.rule],
+            block=block,
+            field=field,
+            start=hit.start,
+            end=hit.end,
+            quote=_quote(text, hit.start, hit.end),
+            message=hit.message,
+        )
+        for hit in sorted(hits, key=lambda h: (h.start, h.end, h.rule))
+    ]
+
+
+def _structural(rule: str, block: str, field: str, quote: str, message: str) -> Finding:
+    """A finding about a block as a whole (span 0, 0)."""
+    return Finding(rule, RULES[rule], block, field, 0, 0, quote, message)
+
+
+def _too_long(text: str, limit: int, block: str, field: str) -> list[Finding]:
+    """A finding when text is over its character limit."""
+    if len(text) <= limit:
+        return []
+    return [
+        _structural(
+            "too-long",
+            block,
+            field,
+            _lead(text),
+            f"{block} is {len(text)} characters long; the limit is {limit}",
+        )
+    ]
+
+
+def _normal(text: str) -> str:
+    """Text compared case- and space-insensitively, ignoring a final full stop."""
+    return " ".join(text.casefold().split()).rstrip(".!")
+
+
+def _check_title(content: ArticleContent) -> list[Finding]:
+    """The title is present, within its limit, and clean."""
+    if not content.title.strip():
+        return [
+            _structural("missing-title", "Title", "title", "", "The title is empty")
+        ]
+    return _too_long(content.title, TITLE_MAX, "Title", "title") + check_text(
+        content.title, "Title", field="title"
+    )
+
+
+def _check_category(content: ArticleContent) -> list[Finding]:
+    """A category is chosen."""
+    if content.category_id is not None:
+        return []
+    return [
+        _structural(
+            "missing-category", "Category", "category", "", "No category is chosen"
+        )
+    ]
+
+
+def _check_summary(content: ArticleContent) -> list[Finding]:
+    """The quick summary is present, within its limit, and clean."""
+    if not content.summary.strip():
+        return [
+            _structural(
+                "missing-summary",
+                "Quick summary",
+                "summary",
+                "",
+                "The quick summary is empty",
+            )
+        ]
+    return _too_long(
+        content.summary, SUMMARY_MAX, "Quick summary", "summary"
+    ) + check_text(content.summary, "Quick summary", field="summary")
+
+
+def _check_sections(content: ArticleContent) -> list[Finding]:
+    """At least one section with a body; each section has a heading and a body."""
+    findings: list[Finding] = []
+    if not any(s.body.strip() for s in content.sections):
+        findings.append(
+            _structural(
+                "missing-sections",
+                "Sections",
+                "sections",
+                "",
+                "The article needs at least one section with text",
+            )
+        )
+    if len(content.sections) > SECTIONS_MAX:
+        findings.append(
+            _structural(
+                "too-many-sections",
+                "Sections",
+                "sections",
+                "",
+                f"The article has {len(content.sections)} sections; "
+                f"the limit is {SECTIONS_MAX}",
+            )
+        )
+    for index, section in enumerate(content.sections):
+        number = index + 1
+        h_block, h_field = f"Section {number} heading", f"section-{index}-heading"
+        b_block, b_field = f"Section {number} body", f"section-{index}-body"
+        heading, body = section.heading.strip(), section.body.strip()
+        if not heading and not body:
+            findings.append(
+                _structural(
+                    "empty-section",
+                    f"Section {number}",
+                    h_field,
+                    "",
+                    f"Section {number} is empty: write it or remove it",
+                )
+            )
+            continue
+        if not body:
+            findings.append(
+                _structural(
+                    "empty-section-body",
+                    b_block,
+                    b_field,
+                    _lead(section.heading),
+                    f"Section {number} has a heading but no text",
+                )
+            )
+        if not heading:
+            # The page would show an empty heading above the text.
+            findings.append(
+                _structural(
+                    "missing-heading",
+                    h_block,
+                    h_field,
+                    _lead(section.body),
+                    f"Section {number} has text but no heading",
+                )
+            )
+        findings += _too_long(section.heading, HEADING_MAX, h_block, h_field)
+        findings += check_text(section.heading, h_block, field=h_field)
+        findings += _too_long(section.body, BODY_MAX, b_block, b_field)
+        findings += check_text(section.body, b_block, field=b_field)
+    return findings
+
+
+def _check_takeaways(content: ArticleContent) -> list[Finding]:
+    """3 to 7 distinct, non-empty takeaways within their limit."""
+    findings: list[Finding] = []
+    count = len(content.takeaways)
+    if not TAKEAWAYS_MIN <= count <= TAKEAWAYS_MAX:
+        findings.append(
+            _structural(
+                "takeaway-count",
+                "Key takeaways",
+                "takeaways",
+                "",
+                f"There are {count} key takeaways; "
+                f"write between {TAKEAWAYS_MIN} and {TAKEAWAYS_MAX}",
+            )
+        )
+    summary = _normal(content.summary)
+    seen: dict[str, int] = {}
+    for index, takeaway in enumerate(content.takeaways):
+        number = index + 1
+        block, field = f"Takeaway {number}", f"takeaway-{index}"
+        key = _normal(takeaway)
+        if not key:
+            findings.append(
+                _structural(
+                    "empty-takeaway", block, field, "", f"Takeaway {number} is empty"
+                )
+            )
+            continue
+        if key in seen:
+            findings.append(
+                _structural(
+                    "duplicate-takeaway",
+                    block,
+                    field,
+                    _lead(takeaway),
+                    f"Takeaway {number} repeats takeaway {seen[key]}",
+                )
+            )
+        else:
+            seen[key] = number
+        if summary and (
+            key == summary
+            or (len(key.split()) >= 6 and f" {key} " in f" {summary} ")
+        ):
+            findings.append(
+                _structural(
+                    "takeaway-repeats-summary",
+                    block,
+                    field,
+                    _lead(takeaway),
+                    f"Takeaway {number} repeats the quick summary word for word",
+                )
+            )
+        findings += _too_long(takeaway, TAKEAWAY_MAX, block, field)
+        findings += check_text(takeaway, block, field=field)
+    return findings
+
+
+def _check_faqs(content: ArticleContent) -> list[Finding]:
+    """At most 10 questions, each ending with '?' and answered."""
+    findings: list[Finding] = []
+    if len(content.faqs) > FAQ_MAX:
+        findings.append(
+            _structural(
+                "too-many-questions",
+                "People also ask",
+                "faqs",
+                "",
+                f"There are {len(content.faqs)} questions; the limit is {FAQ_MAX}",
+            )
+        )
+    seen: dict[str, int] = {}
+    for index, faq in enumerate(content.faqs):
+        number = index + 1
+        q_block, q_field = f"Question {number}", f"question-{index}"
+        a_block, a_field = f"Answer {number}", f"answer-{index}"
+        question = faq.question.strip()
+        if not question:
+            findings.append(
+                _structural(
+                    "missing-question",
+                    q_block,
+                    q_field,
+                    _lead(faq.answer),
+                    f"Answer {number} has no question",
+                )
+            )
+        elif not question.endswith("?"):
+            findings.append(
+                _structural(
+                    "question-mark",
+                    q_block,
+                    q_field,
+                    _lead(faq.question),
+                    f"Question {number} does not end with '?'",
+                )
+            )
+        key = _normal(question)
+        if key and key in seen:
+            findings.append(
+                _structural(
+                    "duplicate-question",
+                    q_block,
+                    q_field,
+                    _lead(faq.question),
+                    f"Question {number} repeats question {seen[key]}",
+                )
+            )
+        elif key:
+            seen[key] = number
+        if not faq.answer.strip():
+            findings.append(
+                _structural(
+                    "missing-answer",
+                    a_block,
+                    a_field,
+                    _lead(faq.question),
+                    f"Question {number} has no answer",
+                )
+            )
+        findings += _too_long(faq.question, QUESTION_MAX, q_block, q_field)
+        findings += check_text(faq.question, q_block, field=q_field)
+        findings += _too_long(faq.answer, ANSWER_MAX, a_block, a_field)
+        findings += check_text(faq.answer, a_block, field=a_field)
+    return findings
+
+
+def check_article(content: ArticleContent) -> list[Finding]:
+    """Run every structure and prose rule over an article, in reading order."""
+    return (
+        _check_title(content)
+        + _check_category(content)
+        + _check_summary(content)
+        + _check_sections(content)
+        + _check_takeaways(content)
+        + _check_faqs(content)
+    )
