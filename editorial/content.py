@@ -89,7 +89,9 @@ class ArticleContent:
             ),
             takeaways=tuple(str(t) for t in data.get("takeaways", ())),
             faqs=tuple(
-                Faq(question=str(f.get("question", "")), answer=str(f.get("answer", "")))
+                Faq(
+                    question=str(f.get("question", "")), answer=str(f.get("answer", ""))
+                )
                 for f in data.get("faqs", ())
             ),
         )

@@ -1,0 +1,60 @@
+# The two commands: `make run` and `make test`. Both are safe to run again.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app editorial
+
+.PHONY: run test install dev browser migrate seed serve lint format screenshots bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+## make run: venv, install, migrate, demo data, serve on http://$(HOST):$(PORT)
+run: seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make serve: production server (gunicorn, workers from the CPU count)
+serve: migrate
+	$(BIN)/gunicorn -c python:editorial.gunicorn_conf wsgi:app
+
+## Debian's Chromium for the browser tests (installed when missing and root).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "Could not install chromium; browser tests will be skipped."; \
+	  else echo "chromium missing and not root: browser tests will be skipped."; fi; \
+	fi
+
+## make test: dev dependencies, browser, the whole suite
+test: dev browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

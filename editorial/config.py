@@ -1,0 +1,72 @@
+"""Configuration defaults and environment reading."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read SECRET_KEY from the environment, or from a file generated once."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Written once with owner-only permissions; never a constant in code.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _database_url(instance_path: Path) -> str:
+    """DATABASE_URL (PostgreSQL through psycopg 3) or a SQLite file in instance/."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url:
+        return url
+    return f"sqlite:///{instance_path / 'editorial.sqlite'}"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes"}
+
+
+def load(instance_path: Path) -> dict[str, Any]:
+    """Build the configuration mapping from defaults and the environment."""
+    production = os.environ.get("EDITORIAL_ENV", "development") == "production"
+    redis_url = os.environ.get("REDIS_URL") or None
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        # pre_ping: survive a database restart (a dead pooled connection is
+        # replaced instead of failing the request).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SITE_NAME": os.environ.get("SITE_NAME", "Editorial"),
+        "SITE_TIMEZONE": os.environ.get("SITE_TIMEZONE", "Europe/Berlin"),
+        "SITE_URL": os.environ.get("SITE_URL", "").rstrip("/"),
+        "SITE_LANGUAGE": os.environ.get("SITE_LANGUAGE", "en"),
+        "REDIS_URL": redis_url,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "HSTS": production and _bool("HSTS", True),
+        "IDLE_TIMEOUT_SECONDS": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
+        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_DEFAULT_TIMEOUT": 300,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or None,
+    }

@@ -1,0 +1,694 @@
+"""Edits to an article's working copy, block by block, with optimistic locking.
+
+Each block (title and category, summary, each section, the takeaways list, the
+FAQ list) carries a version. A save names the version it started from; the
+UPDATE matches only that version, so a stale save changes nothing and raises
+StaleBlock naming who changed the block and when. Every save bumps the
+article's own version (workflow actions carry it) and writes a revision. No
+Flask import; nothing here commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from editorial import content as limits
+from editorial.content import DEFAULT_SECTION_HEADINGS
+from editorial.errors import InvalidInput, NotAllowed, NotFound, StaleBlock
+from editorial.models import (
+    Article,
+    ArticleSection,
+    Category,
+    FaqItem,
+    Revision,
+    Takeaway,
+    User,
+    utcnow,
+)
+from editorial.policy import Permission, can
+from editorial.rendering import slugify
+
+# Human names of blocks, for messages ("Quick summary was changed by …").
+BLOCK_LABELS = {
+    "meta": "Title and category",
+    "summary": "Quick summary",
+    "takeaways": "Key takeaways",
+    "faqs": "People also ask",
+}
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def get_article_for(session: Session, article_id: int, user: User) -> Article:
+    """Load an article the user may see on the desk; otherwise NotFound (404)."""
+    article = session.get(Article, article_id)
+    if article is None or not can(user, Permission.VIEW, article):
+        raise NotFound("No such article.")
+    return article
+
+
+def block_changed_by(
+    session: Session, article_id: int, block: str
+) -> tuple[str | None, datetime | None]:
+    """Who saved this block last, and when (from the revision log)."""
+    row = session.execute(
+        select(User.display_name, Revision.created_at)
+        .join(User, User.id == Revision.created_by_id, isouter=True)
+        .where(Revision.article_id == article_id, Revision.block == block)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+# --- creating --------------------------------------------------------------------
+
+
+def create_article(
+    session: Session,
+    user: User,
+    *,
+    title: str,
+    category_id: int | None,
+    now: datetime | None = None,
+) -> Article:
+    """Create a draft with the four default sections, and its first revision."""
+    if not can(user, Permission.CREATE_ARTICLE):
+        raise NotAllowed("You may not create articles.")
+    title = _required(title, "title", "Title", limits.TITLE_MAX)
+    category = _active_category(session, category_id)
+    now = now or utcnow()
+    article = Article(
+        slug=unique_slug(session, slugify(title)),
+        title=title,
+        summary="",
+        category_id=category.id,
+        author_id=user.id,
+        created_at=now,
+        updated_at=now,
+        updated_by_id=user.id,
+    )
+    article.sections = [
+        ArticleSection(position=i, heading=h, body="")
+        for i, h in enumerate(DEFAULT_SECTION_HEADINGS)
+    ]
+    session.add(article)
+    session.flush()
+    _write_revision(session, article, user, "created", now)
+    return article
+
+
+def unique_slug(session: Session, base: str, exclude_id: int | None = None) -> str:
+    """`base`, or `base-2`, `base-3`… whichever no other article holds."""
+    base = base[:90]
+    taken = set(
+        session.scalars(
+            select(Article.slug).where(
+                (Article.slug == base) | Article.slug.like(f"{base}-%"),
+                Article.id != (exclude_id or 0),
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+# --- article-level blocks --------------------------------------------------------
+
+
+def update_meta(
+    session: Session,
+    article: Article,
+    user: User,
+    *,
+    expected_version: int,
+    title: str,
+    category_id: int | None,
+    slug: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Save title and category (and the slug, until the first publication)."""
+    _may_edit(user, article)
+    title = _required(title, "title", "Title", limits.TITLE_MAX)
+    category = _active_category(session, category_id, keep=article.category_id)
+    values: dict[str, Any] = {"title": title, "category_id": category.id}
+    if slug is not None and slug.strip() != article.slug:
+        if article.first_published_at is not None:
+            raise InvalidInput(
+                "slug", "The address cannot change after the first publication."
+            )
+        wanted = slugify(slug.strip())
+        if unique_slug(session, wanted, exclude_id=article.id) != wanted:
+            raise InvalidInput("slug", f"The address “{wanted}” is already taken.")
+        values["slug"] = wanted
+    _save_block(
+        session,
+        article,
+        user,
+        "meta",
+        Article.meta_version,
+        expected_version,
+        values,
+        now,
+    )
+
+
+def update_summary(
+    session: Session,
+    article: Article,
+    user: User,
+    *,
+    expected_version: int,
+    summary: str,
+    now: datetime | None = None,
+) -> None:
+    """Save the Quick summary (plain text, at most 500 characters)."""
+    _may_edit(user, article)
+    summary = _clean(summary)
+    _max(summary, "summary", "Quick summary", limits.SUMMARY_MAX)
+    _save_block(
+        session,
+        article,
+        user,
+        "summary",
+        Article.summary_version,
+        expected_version,
+        {"summary": summary},
+        now,
+    )
+
+
+# --- sections --------------------------------------------------------------------
+
+
+def add_section(
+    session: Session,
+    article: Article,
+    user: User,
+    *,
+    heading: str = "",
+    body: str = "",
+    now: datetime | None = None,
+) -> ArticleSection:
+    """Append a section (structure changes need no version: no text is replaced)."""
+    _may_edit(user, article)
+    heading, body = _section_values(heading, body)
+    if len(article.sections) >= limits.SECTIONS_MAX:
+        raise InvalidInput(
+            "sections", f"An article has at most {limits.SECTIONS_MAX} sections."
+        )
+    position = 1 + max((s.position for s in article.sections), default=-1)
+    section = ArticleSection(
+        article_id=article.id, position=position, heading=heading, body=body
+    )
+    session.add(section)
+    session.flush()
+    _touch(session, article, user, f"section:{section.id}", now)
+    return section
+
+
+def update_section(
+    session: Session,
+    article: Article,
+    user: User,
+    section_id: int,
+    *,
+    expected_version: int,
+    heading: str,
+    body: str,
+    now: datetime | None = None,
+) -> None:
+    """Save one section's heading and body against its own version."""
+    _may_edit(user, article)
+    heading, body = _section_values(heading, body)
+    block = f"section:{section_id}"
+    matched = session.execute(
+        update(ArticleSection)
+        .where(
+            ArticleSection.id == section_id,
+            ArticleSection.article_id == article.id,
+            ArticleSection.version == expected_version,
+        )
+        .values(heading=heading, body=body, version=ArticleSection.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if matched != 1:
+        _raise_stale(
+            session,
+            article,
+            block,
+            exists=_section_exists(session, article.id, section_id),
+        )
+    _touch(session, article, user, block, now)
+
+
+def remove_section(
+    session: Session,
+    article: Article,
+    user: User,
+    section_id: int,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Remove a section; with a version, refuse if it changed since it was shown."""
+    _may_edit(user, article)
+    stmt = delete(ArticleSection).where(
+        ArticleSection.id == section_id, ArticleSection.article_id == article.id
+    )
+    if expected_version is not None:
+        stmt = stmt.where(ArticleSection.version == expected_version)
+    if session.execute(stmt.execution_options(synchronize_session=False)).rowcount != 1:
+        block = f"section:{section_id}"
+        _raise_stale(
+            session,
+            article,
+            block,
+            exists=_section_exists(session, article.id, section_id),
+        )
+    _renumber(session, ArticleSection, article.id)
+    _touch(session, article, user, "sections", now)
+
+
+def move_section(
+    session: Session,
+    article: Article,
+    user: User,
+    section_id: int,
+    direction: str,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Move a section one place "up" or "down" (at an end, nothing moves)."""
+    _may_edit(user, article)
+    ids = list(
+        session.scalars(
+            select(ArticleSection.id)
+            .where(ArticleSection.article_id == article.id)
+            .order_by(ArticleSection.position, ArticleSection.id)
+        )
+    )
+    if section_id not in ids:
+        _raise_stale(session, article, f"section:{section_id}", exists=False)
+    if _swap(ids, section_id, direction):
+        _set_positions(session, ArticleSection, ids)
+        _touch(session, article, user, "sections", now)
+
+
+# --- takeaways and FAQ: whole lists under one version ---------------------------
+
+
+def add_takeaway(
+    session: Session,
+    article: Article,
+    user: User,
+    *,
+    expected_version: int,
+    text: str,
+    now: datetime | None = None,
+) -> None:
+    """Append a Key Takeaways item."""
+    _may_edit(user, article)
+    text = _required(text, "takeaway", "Takeaway", limits.TAKEAWAY_MAX)
+    count = _count(session, Takeaway, article.id)
+    if count >= limits.TAKEAWAYS_MAX:
+        raise InvalidInput(
+            "takeaway", f"Key takeaways hold at most {limits.TAKEAWAYS_MAX} points."
+        )
+    _claim_list(session, article, user, "takeaways", expected_version)
+    session.add(Takeaway(article_id=article.id, position=count, text=text))
+    _finish_list(session, article, user, "takeaways", now)
+
+
+def update_takeaway(
+    session: Session,
+    article: Article,
+    user: User,
+    item_id: int,
+    *,
+    expected_version: int,
+    text: str,
+    now: datetime | None = None,
+) -> None:
+    """Change one takeaway's text."""
+    _may_edit(user, article)
+    text = _required(text, "takeaway", "Takeaway", limits.TAKEAWAY_MAX)
+    item = _claim_item(
+        session, article, user, Takeaway, item_id, "takeaways", expected_version
+    )
+    item.text = text
+    _finish_list(session, article, user, "takeaways", now)
+
+
+def add_faq(
+    session: Session,
+    article: Article,
+    user: User,
+    *,
+    expected_version: int,
+    question: str,
+    answer: str,
+    now: datetime | None = None,
+) -> None:
+    """Append a People Also Ask pair."""
+    _may_edit(user, article)
+    question, answer = _faq_values(question, answer)
+    count = _count(session, FaqItem, article.id)
+    if count >= limits.FAQ_MAX:
+        raise InvalidInput(
+            "question", f"People also ask holds at most {limits.FAQ_MAX} questions."
+        )
+    _claim_list(session, article, user, "faqs", expected_version)
+    session.add(
+        FaqItem(article_id=article.id, position=count, question=question, answer=answer)
+    )
+    _finish_list(session, article, user, "faqs", now)
+
+
+def update_faq(
+    session: Session,
+    article: Article,
+    user: User,
+    item_id: int,
+    *,
+    expected_version: int,
+    question: str,
+    answer: str,
+    now: datetime | None = None,
+) -> None:
+    """Change one question and answer."""
+    _may_edit(user, article)
+    question, answer = _faq_values(question, answer)
+    item = _claim_item(
+        session, article, user, FaqItem, item_id, "faqs", expected_version
+    )
+    item.question, item.answer = question, answer
+    _finish_list(session, article, user, "faqs", now)
+
+
+LIST_MODELS: dict[str, type[Takeaway] | type[FaqItem]] = {
+    "takeaways": Takeaway,
+    "faqs": FaqItem,
+}
+
+
+def remove_item(
+    session: Session,
+    article: Article,
+    user: User,
+    block: str,
+    item_id: int,
+    *,
+    expected_version: int,
+    now: datetime | None = None,
+) -> None:
+    """Remove a takeaway or question (`block` is "takeaways" or "faqs")."""
+    _may_edit(user, article)
+    model = LIST_MODELS[block]
+    item = _claim_item(session, article, user, model, item_id, block, expected_version)
+    session.delete(item)
+    session.flush()
+    _renumber(session, model, article.id)
+    _finish_list(session, article, user, block, now)
+
+
+def move_item(
+    session: Session,
+    article: Article,
+    user: User,
+    block: str,
+    item_id: int,
+    direction: str,
+    *,
+    expected_version: int,
+    now: datetime | None = None,
+) -> None:
+    """Move a takeaway or question one place "up" or "down"."""
+    _may_edit(user, article)
+    model = LIST_MODELS[block]
+    _claim_item(session, article, user, model, item_id, block, expected_version)
+    ids = _ordered_ids(session, model, article.id)
+    _swap(ids, item_id, direction)
+    _set_positions(session, model, ids)
+    _finish_list(session, article, user, block, now)
+
+
+# --- internals -------------------------------------------------------------------
+
+
+def _may_edit(user: User, article: Article) -> None:
+    if not can(user, Permission.VIEW, article):
+        raise NotFound("No such article.")
+    if not can(user, Permission.EDIT, article):
+        raise NotAllowed(
+            f"This article is {article.state.label.lower()}: you cannot edit it now."
+        )
+
+
+def _clean(value: Any) -> str:
+    """Normalise a submitted value: a string, NULs removed, newlines unified."""
+    text = value if isinstance(value, str) else ""
+    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _max(value: str, field: str, label: str, maximum: int) -> None:
+    if len(value) > maximum:
+        raise InvalidInput(
+            field,
+            f"{label} is {len(value)} characters long; the limit is {maximum}.",
+        )
+
+
+def _required(value: Any, field: str, label: str, maximum: int) -> str:
+    text = _clean(value).strip()
+    if not text:
+        raise InvalidInput(field, f"{label} cannot be empty.")
+    _max(text, field, label, maximum)
+    return text
+
+
+def _section_values(heading: Any, body: Any) -> tuple[str, str]:
+    heading = _clean(heading).strip()
+    body = _clean(body)
+    _max(heading, "heading", "Heading", limits.HEADING_MAX)
+    _max(body, "body", "Body", limits.BODY_MAX)
+    return heading, body
+
+
+def _faq_values(question: Any, answer: Any) -> tuple[str, str]:
+    question = _required(question, "question", "Question", limits.QUESTION_MAX)
+    if not question.endswith("?"):
+        raise InvalidInput("question", "A question must end with “?”.")
+    answer = _required(answer, "answer", "Answer", limits.ANSWER_MAX)
+    return question, answer
+
+
+def _active_category(
+    session: Session, category_id: Any, keep: int | None = None
+) -> Category:
+    """The chosen category; a retired one only if the article already has it."""
+    try:
+        cid = int(category_id)
+    except (TypeError, ValueError):
+        raise InvalidInput("category", "Choose a category.") from None
+    category = session.get(Category, cid)
+    if category is None or (category.retired and category.id != keep):
+        raise InvalidInput("category", "Choose a category from the list.")
+    return category
+
+
+def _section_exists(session: Session, article_id: int, section_id: int) -> bool:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ArticleSection)
+            .where(
+                ArticleSection.id == section_id, ArticleSection.article_id == article_id
+            )
+        )
+        == 1
+    )
+
+
+def _raise_stale(
+    session: Session, article: Article, block: str, *, exists: bool
+) -> None:
+    who, when = block_changed_by(session, article.id, block if exists else "sections")
+    label = BLOCK_LABELS.get(block, "This section")
+    raise StaleBlock(label, changed_by=who, changed_at=when, removed=not exists)
+
+
+def _save_block(
+    session: Session,
+    article: Article,
+    user: User,
+    block: str,
+    version_col: InstrumentedAttribute[int],
+    expected_version: int,
+    values: dict[str, Any],
+    now: datetime | None,
+) -> None:
+    """UPDATE an article-level block only if its version is still the one seen."""
+    now = now or utcnow()
+    matched = session.execute(
+        update(Article)
+        .where(Article.id == article.id, version_col == expected_version)
+        .values(
+            {
+                **values,
+                version_col.key: version_col + 1,
+                "version": Article.version + 1,
+                "updated_at": now,
+                "updated_by_id": user.id,
+            }
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if matched != 1:
+        _raise_stale(session, article, block, exists=True)
+    session.refresh(article)
+    _write_revision(session, article, user, block, now)
+
+
+def _touch(
+    session: Session, article: Article, user: User, block: str, now: datetime | None
+) -> None:
+    """Bump the article's version after a child-row change, and keep a revision."""
+    now = now or utcnow()
+    session.execute(
+        update(Article)
+        .where(Article.id == article.id)
+        .values(version=Article.version + 1, updated_at=now, updated_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    session.expire(article)
+    _write_revision(session, article, user, block, now)
+
+
+def _claim_list(
+    session: Session, article: Article, user: User, block: str, expected_version: int
+) -> None:
+    """Take the list's version (takeaways or FAQ), or raise StaleBlock."""
+    col = Article.takeaways_version if block == "takeaways" else Article.faqs_version
+    matched = session.execute(
+        update(Article)
+        .where(Article.id == article.id, col == expected_version)
+        .values({col.key: col + 1})
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if matched != 1:
+        _raise_stale(session, article, block, exists=True)
+
+
+def _claim_item(
+    session: Session,
+    article: Article,
+    user: User,
+    model: type[Takeaway] | type[FaqItem],
+    item_id: int,
+    block: str,
+    expected_version: int,
+) -> Any:
+    _claim_list(session, article, user, block, expected_version)
+    item = session.scalar(
+        select(model).where(model.id == item_id, model.article_id == article.id)
+    )
+    if item is None:
+        # Claimed a current version, yet the item is gone: an older page's id.
+        _raise_stale(session, article, block, exists=True)
+    return item
+
+
+def _finish_list(
+    session: Session, article: Article, user: User, block: str, now: datetime | None
+) -> None:
+    session.flush()
+    _touch(session, article, user, block, now)
+
+
+def _count(session: Session, model: Any, article_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(model.article_id == article_id)
+        )
+        or 0
+    )
+
+
+def _ordered_ids(session: Session, model: Any, article_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(model.id)
+            .where(model.article_id == article_id)
+            .order_by(model.position, model.id)
+        )
+    )
+
+
+def _swap(ids: list[int], item_id: int, direction: str) -> bool:
+    """Swap an id with its neighbour in place; False when nothing moves."""
+    i = ids.index(item_id)
+    j = i - 1 if direction == "up" else i + 1 if direction == "down" else i
+    if j == i or j < 0 or j >= len(ids):
+        return False
+    ids[i], ids[j] = ids[j], ids[i]
+    return True
+
+
+def _set_positions(session: Session, model: Any, ids: Sequence[int]) -> None:
+    for position, item_id in enumerate(ids):
+        session.execute(
+            update(model)
+            .where(model.id == item_id)
+            .values(position=position)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _renumber(session: Session, model: Any, article_id: int) -> None:
+    _set_positions(session, model, _ordered_ids(session, model, article_id))
+
+
+def _write_revision(
+    session: Session, article: Article, user: User, block: str, now: datetime
+) -> Revision:
+    """Keep an immutable copy of the working copy after this save.
+
+    The revision number is the article's version, which every save has just
+    incremented under a row lock, so concurrent saves never share a number.
+    """
+    session.expire(article)
+    revision = Revision(
+        article_id=article.id,
+        number=article.version,
+        block=block,
+        content=article.working_content().to_json(),
+        created_at=now,
+        created_by_id=user.id,
+    )
+    session.add(revision)
+    session.flush()
+    return revision
+
+
+def column_of(block: str) -> ColumnElement[int]:
+    """The version column of an article-level block (for forms and views)."""
+    return {
+        "meta": Article.meta_version,
+        "summary": Article.summary_version,
+        "takeaways": Article.takeaways_version,
+        "faqs": Article.faqs_version,
+    }[block]

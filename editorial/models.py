@@ -1,0 +1,351 @@
+"""Typed SQLAlchemy models and enums.
+
+Plain SQLAlchemy (no Flask import): the domain modules and their tests use these
+with any Session. Times are stored as naive UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from editorial.content import ArticleContent, Faq, Section
+
+
+def utcnow() -> datetime:
+    """The current time as naive UTC, the form every column stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with named constraints, so migrations can alter them."""
+
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Role(StrEnum):
+    """What a desk user may do (PRODUCT.md section 1)."""
+
+    AUTHOR = "author"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class State(StrEnum):
+    """Where an article stands in the workflow (PRODUCT.md section 3)."""
+
+    DRAFT = "draft"
+    REVIEW = "review"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "review": "In review", "published": "Published"}[
+            self.value
+        ]
+
+
+def _enum(cls: type[StrEnum]) -> Enum:
+    """Store a StrEnum by its value, as a plain string column."""
+    return Enum(
+        cls,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+    )
+
+
+class User(Base):
+    """A desk account. Flask-Login's interface is implemented by hand here."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.AUTHOR)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Part of the login cookie's id: rotating it ends every session of this user
+    # on the server (logout, deactivation, role change, password reset).
+    session_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    # Flask-Login's user interface.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class Category(Base):
+    """A section of the site; retired ones keep their articles but leave navigation."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Denormalised freshest publication, kept by the workflow, so the home page
+    # and More from Categories order categories without scanning articles.
+    last_published_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class Article(Base):
+    """An article: its working copy, workflow state and block versions.
+
+    The published_* columns denormalise the published snapshot for lists (home,
+    category pages, feeds, the widget), which never load a revision document.
+    """
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        # A category's published pieces, newest first; latest per category.
+        Index(
+            "ix_articles_live_category",
+            "state",
+            "published_category_id",
+            "last_published_at",
+        ),
+        # Site-wide latest publications (feed, sitemaps, home).
+        Index("ix_articles_live_recent", "state", "last_published_at"),
+        # Desk dashboard: an author's own list; the review queue.
+        Index("ix_articles_author_state", "author_id", "state", "updated_at"),
+        Index("ix_articles_state_updated", "state", "updated_at"),
+        Index("ix_articles_state_submitted", "state", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[State] = mapped_column(_enum(State), default=State.DRAFT)
+
+    # Optimistic locking: the article as a whole (workflow actions) and per block.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    meta_version: Mapped[int] = mapped_column(Integer, default=1)
+    summary_version: Mapped[int] = mapped_column(Integer, default=1)
+    takeaways_version: Mapped[int] = mapped_column(Integer, default=1)
+    faqs_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # Working copy, article-level blocks.
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True)
+    )
+    first_published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_published_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    # The published snapshot: a revision, plus the fields lists need.
+    published_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True)
+    )
+    published_title: Mapped[str | None] = mapped_column(String(200))
+    published_summary: Mapped[str | None] = mapped_column(Text)
+    published_category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id")
+    )
+
+    category: Mapped[Category] = relationship(foreign_keys=[category_id])
+    published_category: Mapped[Category | None] = relationship(
+        foreign_keys=[published_category_id]
+    )
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    published_revision: Mapped[Revision | None] = relationship(
+        foreign_keys=[published_revision_id], post_update=True
+    )
+    sections: Mapped[list[ArticleSection]] = relationship(
+        order_by="ArticleSection.position",
+        cascade="all, delete-orphan",
+        back_populates="article",
+    )
+    takeaways: Mapped[list[Takeaway]] = relationship(
+        order_by="Takeaway.position", cascade="all, delete-orphan"
+    )
+    faqs: Mapped[list[FaqItem]] = relationship(
+        order_by="FaqItem.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_live(self) -> bool:
+        """Readers can see it."""
+        return self.state == State.PUBLISHED
+
+    def working_content(self) -> ArticleContent:
+        """The working copy as ArticleContent."""
+        return ArticleContent(
+            title=self.title,
+            category_id=self.category_id,
+            category_name=self.category.name if self.category else "",
+            summary=self.summary,
+            sections=tuple(Section(s.heading, s.body) for s in self.sections),
+            takeaways=tuple(t.text for t in self.takeaways),
+            faqs=tuple(Faq(f.question, f.answer) for f in self.faqs),
+        )
+
+    def __repr__(self) -> str:
+        return f"<Article {self.id} {self.slug} {self.state}>"
+
+
+class ArticleSection(Base):
+    """One body section of the working copy, with its own version."""
+
+    __tablename__ = "article_sections"
+    __table_args__ = (Index("ix_article_sections_order", "article_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    heading: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    article: Mapped[Article] = relationship(back_populates="sections")
+
+
+class Takeaway(Base):
+    """One Key Takeaways item; the list's version lives on the article."""
+
+    __tablename__ = "takeaways"
+    __table_args__ = (Index("ix_takeaways_order", "article_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class FaqItem(Base):
+    """One People Also Ask pair; the list's version lives on the article."""
+
+    __tablename__ = "faq_items"
+    __table_args__ = (Index("ix_faq_items_order", "article_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+
+
+class Revision(Base):
+    """An immutable snapshot of an article's content, written on each save."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    # Which block the save touched ("created", "meta", "summary", "section:12",
+    # "sections", "takeaways", "faqs"): answers "changed by whom and when".
+    block: Mapped[str] = mapped_column(String(40))
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User | None] = relationship()
+
+    def article_content(self) -> ArticleContent:
+        """Parse the stored document."""
+        return ArticleContent.from_json(self.content)
+
+
+class Transition(Base):
+    """One workflow action: who, when, from, to, note, and the revision concerned."""
+
+    __tablename__ = "transitions"
+    __table_args__ = (Index("ix_transitions_article", "article_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[State] = mapped_column(_enum(State))
+    to_state: Mapped[State] = mapped_column(_enum(State))
+    note: Mapped[str | None] = mapped_column(Text)
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+    revision: Mapped[Revision | None] = relationship()
+
+
+class AuditEvent(Base):
+    """A user-administration change (or other security event) kept in the database."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])

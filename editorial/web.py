@@ -1,0 +1,265 @@
+"""Web plumbing: extensions, blueprints, fragment helpers, headers and errors.
+
+The only module that imports htmx-flask. Views ask it whether to answer with a
+whole page or one block, and for redirects that work with and without htmx.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Flask,
+    Response,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_wtf.csrf import CSRFError
+from htmx_flask import make_response as htmx_response
+from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+from editorial import rendering
+from editorial.errors import DomainError
+from editorial.extensions import cache, csrf, db, htmx, limiter, login_manager, migrate
+from editorial.models import Role, State, User, utcnow
+
+log = logging.getLogger("editorial")
+
+# htmx 2 sends these; a boosted request or a history restore wants a whole page.
+_DESK_PREFIXES = ("/desk", "/login", "/logout")
+
+
+def is_fragment_request() -> bool:
+    """True when htmx asked for a block in place (not boosted, not a restore)."""
+    return bool(
+        getattr(request, "htmx", False)
+        and not request.headers.get("HX-Boosted")
+        and not request.headers.get("HX-History-Restore-Request")
+    )
+
+
+def render_page_or_block(
+    template: str, block: str, *, status: int = 200, **context: Any
+) -> Response:
+    """Render the whole page, or just `block` of it for an htmx request."""
+    if is_fragment_request():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = htmx_response(body, status)
+    response.headers.add("Vary", "HX-Request")
+    return response
+
+
+def hx_redirect(location: str, message: str | None = None, category: str = "info"):
+    """Navigate after an action: HX-Redirect for htmx, 303 for a plain form post."""
+    if message:
+        flash(message, category)
+    if is_fragment_request():
+        return htmx_response("", 204, redirect=location)
+    return redirect(location, code=303)
+
+
+def _load_user(user_id: str) -> User | None:
+    """Flask-Login loader: the id carries the session token, so rotating it ends
+    every session of that user on the server."""
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def _security_headers(response: Response) -> Response:
+    """Headers on every response; desk pages are private and never indexed."""
+    h = response.headers
+    h.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'",
+    )
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    h.setdefault(
+        "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
+    )
+    from flask import current_app
+
+    if current_app.config.get("HSTS"):
+        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.path.startswith(_DESK_PREFIXES) or getattr(g, "private_page", False):
+        h["Cache-Control"] = "private, no-store"
+        h["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _idle_timeout() -> None:
+    """End a desk session idle for longer than IDLE_TIMEOUT_SECONDS."""
+    from flask import current_app
+    from flask_login import current_user, logout_user
+
+    if not current_user.is_authenticated:
+        return
+    now = int(utcnow().timestamp())
+    last = session.get("seen")
+    limit = current_app.config["IDLE_TIMEOUT_SECONDS"]
+    if isinstance(last, int) and now - last > limit:
+        logout_user()
+        session.clear()
+        return
+    # Written at most once a minute, so the cookie is not rewritten on every request.
+    if not isinstance(last, int) or now - last > 60:
+        session["seen"] = now
+
+
+def _error_page(status: int, title: str, message: str) -> Response:
+    if is_fragment_request():
+        body = render_template("errors/_fragment.html", title=title, message=message)
+    else:
+        body = render_template(
+            "errors/error.html", status=status, title=title, message=message
+        )
+    return Response(body, status=status, mimetype="text/html")
+
+
+_TITLES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "You do not have permission to do that."),
+    404: ("Page not found", "There is nothing at this address."),
+    405: ("Not allowed", "That method is not allowed here."),
+    409: ("Conflict", "Someone else changed this first."),
+    410: ("Article removed", "This article has been removed."),
+    413: ("Too large", "What you sent is too large (at most 1 MB)."),
+    422: ("Check your input", "Some values were refused."),
+    429: ("Too many attempts", "Too many attempts — try again later."),
+    500: ("Something went wrong", "An error occurred; nothing was saved."),
+    503: ("Temporarily unavailable", "The newsroom is briefly unavailable."),
+}
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _error_page(
+            400,
+            "Your form expired",
+            "The security token was missing or wrong. Reload the page and try "
+            "again; nothing was saved.",
+        )
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        title, _ = _TITLES.get(error.status, _TITLES[400])
+        return _error_page(error.status, title, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        title, default = _TITLES.get(status, (error.name, error.description or ""))
+        message = default
+        if status == 429:
+            message = getattr(error, "description", None) or default
+        return _error_page(status, title, message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_down(error: Exception):
+        log.error("database unavailable: %s", error.__class__.__name__)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection itself may be gone
+            db.session.remove()
+        response = _error_page(503, *_TITLES[503])
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(500)
+    def server_error(error: Exception):
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001
+            db.session.remove()
+        return _error_page(500, *_TITLES[500])
+
+
+def _template_globals(app: Flask) -> None:
+    tz = app.config["SITE_TIMEZONE"]
+    app.jinja_env.globals.update(
+        site_name=app.config["SITE_NAME"],
+        site_language=app.config["SITE_LANGUAGE"],
+        State=State,
+        Role=Role,
+    )
+    app.jinja_env.filters["markdown"] = rendering.render_markdown
+    app.jinja_env.filters["iso"] = lambda dt: rendering.iso_datetime(dt, tz)
+    app.jinja_env.filters["date"] = lambda dt: rendering.display_date(dt, tz)
+    app.jinja_env.filters["datetime"] = lambda dt: rendering.display_datetime(dt, tz)
+    app.jinja_env.filters["json_ld"] = rendering.json_ld
+
+
+def init_app(app: Flask) -> None:
+    """Bind the extensions and blueprints to `app`."""
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path) / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    htmx.init_app(app)
+    cache.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to use the desk."
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+    app.permanent_session_lifetime = timedelta(
+        seconds=app.config["IDLE_TIMEOUT_SECONDS"]
+    )
+
+    from editorial import cli
+    from editorial.auth.views import bp as auth_bp
+    from editorial.desk.views import bp as desk_bp
+    from editorial.reader.views import bp as reader_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(desk_bp)
+    app.register_blueprint(reader_bp)
+    cli.init_app(app)
+
+    app.before_request(_idle_timeout)
+    app.after_request(_security_headers)
+    _register_errors(app)
+    _template_globals(app)
+
+    @app.get("/healthz")
+    def healthz():
+        """200 when the app and its database answer, 503 when the database does not."""
+        from sqlalchemy import text
+
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            db.session.rollback()
+            return jsonify(status="unavailable", database="down"), 503
+        return jsonify(status="ok", database="up")

@@ -1,0 +1,306 @@
+"""Shared fixtures, as in flaskr: app, client, login_as, make_user, make_article.
+
+One schema per test session, built by the real migrations (SQLite file by
+default, PostgreSQL when DATABASE_URL is set); every test starts from empty
+tables, so each test sees a fresh database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from editorial import create_app, editing
+from editorial.extensions import cache, db, limiter
+from editorial.models import Article, Base, Category, Role, User
+
+FAST_HASH = "pbkdf2:sha256:1000"  # tests only: real hashing, fewer rounds
+PASSWORD = "correct horse battery"
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def _ensure_postgres_database(url: str) -> None:
+    """Create the test database on the server when it does not exist yet."""
+    import psycopg
+
+    match = re.match(r"postgres(?:ql)?(?:\+psycopg)?://(.*)/([^/?]+)$", url)
+    assert match, url
+    admin = f"postgresql://{match.group(1)}/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (match.group(2),)
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{match.group(2)}"')
+
+
+def base_config(url: str) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-only-secret",
+        "SITE_NAME": "Editorial Test",
+        "SITE_TIMEZONE": "Europe/Berlin",
+        "SITE_URL": "http://localhost",
+        "CACHE_TYPE": "SimpleCache",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if redis_url:
+        config.update(
+            REDIS_URL=redis_url,
+            CACHE_TYPE="RedisCache",
+            CACHE_REDIS_URL=redis_url,
+            RATELIMIT_STORAGE_URI=redis_url,
+        )
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = _database_url(tmp_path_factory)
+    if url.startswith("postgres"):
+        _ensure_postgres_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str) -> str:
+    """Build the schema once with the real migrations."""
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    yield database_url
+    del downgrade
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Override per test module to change configuration."""
+    return {}
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own `g`
+    and its own database session, not the test's. Afterwards the test's session
+    forgets what it loaded, so assertions read what the request committed."""
+
+    def open(self, *args: Any, **kwargs: Any):  # noqa: ANN201
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def app(_schema: str, app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app({**base_config(_schema), **app_config})
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        _empty_tables()
+        cache.clear()
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def htmx_headers() -> dict[str, str]:
+    return {"HX-Request": "true"}
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    from editorial import accounts
+
+    def factory(
+        role: Role | str = Role.AUTHOR,
+        username: str | None = None,
+        active: bool = True,
+        password: str = PASSWORD,
+    ) -> User:
+        role = Role(role)
+        name = username or f"{role.value}{next(_counter)}"
+        user = accounts.create_user(
+            db.session,
+            username=name,
+            display_name=name.title(),
+            password=password,
+            role=role,
+            method=FAST_HASH,
+        )
+        user.active = active
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_category(app: Flask) -> Callable[..., Category]:
+    def factory(name: str | None = None, retired: bool = False) -> Category:
+        n = next(_counter)
+        name = name or f"Category {n}"
+        category = Category(
+            name=name,
+            slug=f"{name.lower().replace(' ', '-')}",
+            position=n,
+            retired=retired,
+        )
+        db.session.add(category)
+        db.session.commit()
+        return category
+
+    return factory
+
+
+def fill_article(article: Article, user: User) -> Article:
+    """Fill every block with clean copy that passes the checklist."""
+    s = db.session
+    editing.update_summary(
+        s,
+        article,
+        user,
+        expected_version=article.summary_version,
+        summary="The council approved the new budget after a long debate.",
+    )
+    for i, section in enumerate(list(article.sections)):
+        editing.update_section(
+            s,
+            article,
+            user,
+            section.id,
+            expected_version=section.version,
+            heading=section.heading,
+            body=f"Paragraph {i + 1} explains what the council decided and why.",
+        )
+    for text_ in (
+        "The budget passed by nine votes to four.",
+        "Bus fares stay the same next year.",
+        "A review follows in the spring.",
+    ):
+        s.refresh(article)
+        editing.add_takeaway(
+            s, article, user, expected_version=article.takeaways_version, text=text_
+        )
+    s.refresh(article)
+    editing.add_faq(
+        s,
+        article,
+        user,
+        expected_version=article.faqs_version,
+        question="When does the budget take effect?",
+        answer="In January.",
+    )
+    s.refresh(article)
+    return article
+
+
+@pytest.fixture
+def make_article(app: Flask, make_user, make_category) -> Callable[..., Article]:
+    from editorial import workflow
+
+    def factory(
+        author: User | None = None,
+        category: Category | None = None,
+        title: str | None = None,
+        state: str = "draft",
+        filled: bool = True,
+    ) -> Article:
+        author = author or make_user(Role.AUTHOR)
+        category = category or make_category()
+        article = editing.create_article(
+            db.session,
+            author,
+            title=title or f"Council story {next(_counter)}",
+            category_id=category.id,
+        )
+        if filled:
+            fill_article(article, author)
+        if state in ("review", "published"):
+            workflow.apply(
+                db.session, article, "submit", author, expected_version=article.version
+            )
+        if state == "published":
+            editor = db.session.scalar(
+                db.select(User).where(User.role == Role.EDITOR).limit(1)
+            ) or make_user(Role.EDITOR)
+            workflow.apply(
+                db.session, article, "publish", editor, expected_version=article.version
+            )
+        db.session.commit()
+        return article
+
+    return factory
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    def do_login(user: User, password: str = PASSWORD) -> FlaskClient:
+        response = client.post(
+            "/login", data={"username": user.username, "password": password}
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return client
+
+    return do_login
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)

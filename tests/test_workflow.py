@@ -1,0 +1,436 @@
+"""The workflow engine and the policy, tested without HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from editorial import editing, workflow
+from editorial.content import Section
+from editorial.errors import (
+    ChecklistFailed,
+    IllegalTransition,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    StaleBlock,
+    StaleVersion,
+)
+from editorial.extensions import db
+from editorial.models import Revision, Role, State, Transition
+
+ACTORS = ("anonymous", "own_author", "other_author", "editor", "admin")
+ACTIONS = (
+    "submit",
+    "withdraw",
+    "request_changes",
+    "publish",
+    "publish_update",
+    "unpublish",
+)
+STATES = ("draft", "review", "published")
+
+# Written out by hand from PRODUCT.md sections 1 and 3, independently of
+# editorial.policy: for each action, who may use it at all, and from which states.
+MAY_USE = {
+    "submit": {"own_author", "editor", "admin"},
+    "withdraw": {"own_author"},
+    "request_changes": {"editor", "admin"},
+    "publish": {"editor", "admin"},
+    "publish_update": {"editor", "admin"},
+    "unpublish": {"editor", "admin"},
+}
+FROM_STATES = {
+    "submit": {"draft"},
+    "withdraw": {"review"},
+    "request_changes": {"review"},
+    "publish": {"draft", "review"},
+    "publish_update": {"published"},
+    "unpublish": {"published"},
+}
+TARGET = {
+    "submit": "review",
+    "withdraw": "draft",
+    "request_changes": "draft",
+    "publish": "published",
+    "publish_update": "published",
+    "unpublish": "draft",
+}
+# Those who may not even see another author's article get 404, not 403.
+CANNOT_SEE = {"anonymous", "other_author"}
+
+
+def expected(actor: str, action: str, state: str) -> str:
+    if actor in CANNOT_SEE:
+        return "not_found"
+    if actor not in MAY_USE[action]:
+        return "not_allowed"
+    if state not in FROM_STATES[action]:
+        return "illegal"
+    return "ok"
+
+
+OUTCOME = {
+    NotFound: "not_found",
+    NotAllowed: "not_allowed",
+    IllegalTransition: "illegal",
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_every_action_for_every_role_in_every_state(
+    make_user, make_article, actor, action, state
+):
+    author = make_user(Role.AUTHOR)
+    people = {
+        "anonymous": None,
+        "own_author": author,
+        "other_author": make_user(Role.AUTHOR),
+        "editor": make_user(Role.EDITOR),
+        "admin": make_user(Role.ADMIN),
+    }
+    article = make_article(author=author, state=state)
+    version = article.version
+    try:
+        workflow.apply(
+            db.session,
+            article,
+            action,
+            people[actor],
+            expected_version=version,
+            note="Please check the second section.",
+        )
+    except tuple(OUTCOME) as error:
+        outcome = OUTCOME[type(error)]
+        db.session.rollback()
+    else:
+        db.session.commit()
+        outcome = "ok"
+    assert outcome == expected(actor, action, state)
+    db.session.refresh(article)
+    if outcome == "ok":
+        assert article.state == State(TARGET[action])
+        assert article.version == version + 1
+    else:
+        assert article.state == State(state)
+        assert article.version == version
+
+
+def test_buttons_are_exactly_the_allowed_actions(make_user, make_article):
+    author = make_user(Role.AUTHOR)
+    editor = make_user(Role.EDITOR)
+    article = make_article(author=author, state="review")
+    assert [a.label for a in workflow.available_actions(article, author)] == [
+        "Withdraw"
+    ]
+    assert [a.label for a in workflow.available_actions(article, editor)] == [
+        "Request changes",
+        "Publish",
+    ]
+    assert workflow.available_actions(article, None) == []
+
+
+def test_deactivated_editor_can_do_nothing(make_user, make_article):
+    editor = make_user(Role.EDITOR, active=False)
+    article = make_article(state="review")
+    with pytest.raises(NotFound):
+        workflow.apply(
+            db.session, article, "publish", editor, expected_version=article.version
+        )
+
+
+@pytest.mark.parametrize(
+    ("action", "state"), [("request_changes", "review"), ("unpublish", "published")]
+)
+def test_note_or_reason_is_required(make_user, make_article, action, state):
+    editor = make_user(Role.EDITOR)
+    article = make_article(state=state)
+    with pytest.raises(InvalidInput) as info:
+        workflow.apply(
+            db.session,
+            article,
+            action,
+            editor,
+            expected_version=article.version,
+            note="   ",
+        )
+    assert info.value.field in ("note", "reason")
+    db.session.rollback()
+    db.session.refresh(article)
+    assert article.state == State(state)
+
+
+def test_transition_is_recorded_with_revision(make_user, make_article):
+    editor = make_user(Role.EDITOR)
+    article = make_article(state="review")
+    workflow.apply(
+        db.session,
+        article,
+        "request_changes",
+        editor,
+        expected_version=article.version,
+        note="Add the vote count.",
+    )
+    db.session.commit()
+    last = db.session.scalars(
+        db.select(Transition).order_by(Transition.id.desc())
+    ).first()
+    assert (last.action, last.from_state, last.to_state) == (
+        "request_changes",
+        State.REVIEW,
+        State.DRAFT,
+    )
+    assert last.actor_id == editor.id
+    assert last.note == "Add the vote count."
+    assert last.revision is not None
+    assert last.revision.article_content().title == article.title
+    assert workflow.last_note_for_author(db.session, article).note == (
+        "Add the vote count."
+    )
+
+
+def test_failure_mid_transition_changes_nothing(make_user, make_article, monkeypatch):
+    editor = make_user(Role.EDITOR)
+    article = make_article(state="review")
+    before = (article.state, article.version, article.published_revision_id)
+    transitions = db.session.scalar(db.select(db.func.count()).select_from(Transition))
+    revisions = db.session.scalar(db.select(db.func.count()).select_from(Revision))
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(workflow, "_record_transition", explode)
+    with pytest.raises(RuntimeError):
+        workflow.apply(
+            db.session, article, "publish", editor, expected_version=article.version
+        )
+    db.session.rollback()
+    db.session.refresh(article)
+    assert (article.state, article.version, article.published_revision_id) == before
+    assert article.published_title is None
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(Transition))
+        == transitions
+    )
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(Revision)) == revisions
+    )
+
+
+def test_stale_workflow_action_is_refused(make_user, make_article):
+    editor = make_user(Role.EDITOR)
+    article = make_article(state="review")
+    seen = article.version
+    editing.update_summary(
+        db.session,
+        article,
+        editor,
+        expected_version=article.summary_version,
+        summary="A late correction to the summary.",
+    )
+    db.session.commit()
+    with pytest.raises(StaleVersion):
+        workflow.apply(db.session, article, "publish", editor, expected_version=seen)
+    db.session.rollback()
+    db.session.refresh(article)
+    assert article.state == State.REVIEW
+
+
+def test_stale_block_save_changes_nothing_and_names_who(make_user, make_article):
+    author = make_user(Role.AUTHOR)
+    editor = make_user(Role.EDITOR)
+    article = make_article(author=author)
+    start = article.summary_version
+    editing.update_summary(
+        db.session, article, editor, expected_version=start, summary="First wins."
+    )
+    db.session.commit()
+    with pytest.raises(StaleBlock) as info:
+        editing.update_summary(
+            db.session, article, author, expected_version=start, summary="Second."
+        )
+    db.session.rollback()
+    assert info.value.changed_by == editor.display_name
+    assert info.value.changed_at is not None
+    assert "Quick summary was changed by" in info.value.message
+    db.session.refresh(article)
+    assert article.summary == "First wins."
+
+
+def test_two_saves_of_one_section_exactly_one_wins(make_user, make_article):
+    author = make_user(Role.AUTHOR)
+    editor = make_user(Role.EDITOR)
+    article = make_article(author=author)
+    section = article.sections[1]
+    start = section.version
+    results = []
+    for user, body in ((author, "Author's text."), (editor, "Editor's text.")):
+        try:
+            editing.update_section(
+                db.session,
+                article,
+                user,
+                section.id,
+                expected_version=start,
+                heading=section.heading,
+                body=body,
+            )
+            db.session.commit()
+            results.append("saved")
+        except StaleBlock:
+            db.session.rollback()
+            results.append("conflict")
+    assert results == ["saved", "conflict"]
+    db.session.refresh(section)
+    assert section.body == "Author's text."
+
+
+def test_saves_of_different_blocks_from_same_start_both_succeed(
+    make_user, make_article
+):
+    author = make_user(Role.AUTHOR)
+    editor = make_user(Role.EDITOR)
+    article = make_article(author=author)
+    summary_v, takeaways_v = article.summary_version, article.takeaways_version
+    meta_v, section = article.meta_version, article.sections[0]
+    section_v = section.version
+    editing.update_summary(
+        db.session, article, author, expected_version=summary_v, summary="New summary."
+    )
+    editing.add_takeaway(
+        db.session,
+        article,
+        editor,
+        expected_version=takeaways_v,
+        text="A fourth point.",
+    )
+    editing.update_meta(
+        db.session,
+        article,
+        editor,
+        expected_version=meta_v,
+        title="A new title",
+        category_id=article.category_id,
+    )
+    editing.update_section(
+        db.session,
+        article,
+        author,
+        section.id,
+        expected_version=section_v,
+        heading="What Happened",
+        body="It happened.",
+    )
+    db.session.commit()
+    db.session.refresh(article)
+    content = article.working_content()
+    assert content.summary == "New summary."
+    assert content.takeaways[-1] == "A fourth point."
+    assert content.title == "A new title"
+    assert content.sections[0] == Section("What Happened", "It happened.")
+
+
+def test_published_snapshot_unchanged_until_publish_update(make_user, make_article):
+    editor = make_user(Role.EDITOR)
+    article = make_article(state="published")
+    published = article.published_revision
+    first_published = article.last_published_at
+    editing.update_summary(
+        db.session,
+        article,
+        editor,
+        expected_version=article.summary_version,
+        summary="An updated summary, not yet public.",
+    )
+    db.session.commit()
+    db.session.refresh(article)
+    assert article.published_revision_id == published.id
+    assert article.published_summary != "An updated summary, not yet public."
+    assert "not yet public" not in article.published_revision.content
+    workflow.apply(
+        db.session,
+        article,
+        "publish_update",
+        editor,
+        expected_version=article.version,
+    )
+    db.session.commit()
+    db.session.refresh(article)
+    assert article.published_summary == "An updated summary, not yet public."
+    assert "not yet public" in article.published_revision.content
+    assert article.last_published_at >= first_published
+    assert article.state == State.PUBLISHED
+
+
+def test_author_cannot_edit_in_review_or_others_articles(make_user, make_article):
+    author = make_user(Role.AUTHOR)
+    article = make_article(author=author, state="review")
+    with pytest.raises(NotAllowed):
+        editing.update_summary(
+            db.session,
+            article,
+            author,
+            expected_version=article.summary_version,
+            summary="Sneaky edit.",
+        )
+    db.session.rollback()
+    other = make_article()
+    with pytest.raises(NotFound):
+        editing.update_summary(
+            db.session,
+            other,
+            author,
+            expected_version=other.summary_version,
+            summary="Not mine.",
+        )
+
+
+def test_checklist_errors_block_publishing(make_user, make_article):
+    editor = make_user(Role.EDITOR)
+    article = make_article(filled=False)
+    with pytest.raises(ChecklistFailed) as info:
+        workflow.apply(
+            db.session, article, "publish", editor, expected_version=article.version
+        )
+    assert info.value.findings
+    db.session.rollback()
+    db.session.refresh(article)
+    assert article.state == State.DRAFT
+
+
+def test_unpublish_clears_the_public_snapshot(make_user, make_article):
+    editor = make_user(Role.EDITOR)
+    article = make_article(state="published")
+    category = article.published_category
+    assert category.last_published_at is not None
+    workflow.apply(
+        db.session,
+        article,
+        "unpublish",
+        editor,
+        expected_version=article.version,
+        note="Legal asked us to pull it.",
+    )
+    db.session.commit()
+    db.session.refresh(article)
+    db.session.refresh(category)
+    assert article.state == State.DRAFT
+    assert article.published_revision_id is None
+    assert article.first_published_at is not None
+    assert category.last_published_at is None
+
+
+def test_slug_fixed_after_first_publication(make_user, make_article):
+    editor = make_user(Role.EDITOR)
+    article = make_article(state="published")
+    with pytest.raises(InvalidInput):
+        editing.update_meta(
+            db.session,
+            article,
+            editor,
+            expected_version=article.meta_version,
+            title=article.title,
+            category_id=article.category_id,
+            slug="new-address",
+        )
