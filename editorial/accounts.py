@@ -6,6 +6,7 @@ transaction; nothing here commits.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from typing import Any
@@ -18,6 +19,7 @@ from editorial.errors import InvalidInput, NotAllowed
 from editorial.models import AuditEvent, Role, User
 from editorial.policy import Permission, can
 
+audit_log = logging.getLogger("editorial.audit")
 PASSWORD_MIN = 10
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # A real hash of a random secret, checked when the username is unknown, so a
@@ -183,6 +185,13 @@ def audit(
         detail=detail,
     )
     session.add(event)
+    audit_log.info(
+        "user-admin action=%s actor=%s target=%s detail=%s",
+        action,
+        actor.username if actor else "-",
+        target.username if target else "-",
+        detail or "-",
+    )
     return event
 
 

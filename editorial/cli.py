@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from editorial import accounts, demo
+from editorial import accounts, checklist, demo
 from editorial.errors import DomainError
 from editorial.extensions import db
+from editorial.models import Article, State
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(check_articles)
+    app.cli.add_command(backup)
 
 
 @click.command("create-user")
@@ -70,3 +77,74 @@ def seed_demo() -> None:
     )
     for username, password in result.passwords.items():
         click.echo(f"  {username:8} password: {password}")
+
+
+@click.command("check-articles")
+@click.option("--all", "show_all", is_flag=True, help="Also list warnings.")
+def check_articles(show_all: bool) -> None:
+    """Run the checklist over stored articles; exit 1 if a published one has errors.
+
+    Published articles are checked as readers see them (the published snapshot);
+    others as their working copy.
+    """
+    failing_published = 0
+    stmt = (
+        select(Article)
+        .options(joinedload(Article.category), joinedload(Article.published_revision))
+        .order_by(Article.id)
+        .execution_options(yield_per=200)
+    )
+    for article in db.session.scalars(stmt):
+        if article.state == State.PUBLISHED and article.published_revision:
+            content = article.published_revision.article_content()
+        else:
+            content = article.working_content()
+        findings = checklist.check_article(content)
+        shown = [f for f in findings if show_all or f.severity == "error"]
+        if not shown:
+            continue
+        if article.state == State.PUBLISHED and checklist.has_errors(findings):
+            failing_published += 1
+        click.echo(f"#{article.id} {article.slug} ({article.state.label})")
+        for f in shown:
+            click.echo(f"  {f.severity:7} {f.block}: {f.message} — “{f.quote}”")
+    if failing_published:
+        click.echo(f"{failing_published} published article(s) have errors.")
+        sys.exit(1)
+    click.echo("No published article has checklist errors.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    """Write a consistent copy of the database to PATH while the app runs.
+
+    SQLite: the online backup API (a consistent snapshot even under writes).
+    PostgreSQL: use pg_dump, which takes a consistent snapshot the same way.
+    """
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "This database is PostgreSQL: back it up with pg_dump, e.g. "
+            f'`pg_dump --format=custom --file {path} "$DATABASE_URL"`; '
+            'restore with `pg_restore --clean --dbname "$DATABASE_URL" '
+            f"{path}`."
+        )
+    if path.exists():
+        raise click.ClickException(f"{path} exists; choose a new file.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        target = sqlite3.connect(path)
+        try:
+            with target:
+                source.backup(target)
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    with sqlite3.connect(path) as check:
+        articles = check.execute("SELECT count(*) FROM articles").fetchone()[0]
+        revisions = check.execute("SELECT count(*) FROM revisions").fetchone()[0]
+    click.echo(f"Backed up {articles} articles and {revisions} revisions to {path}.")

@@ -8,6 +8,7 @@ transaction. No Flask import here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,8 @@ from editorial.models import (
     utcnow,
 )
 from editorial.policy import Permission, can
+
+audit_log = logging.getLogger("editorial.audit")
 
 
 @dataclass(frozen=True)
@@ -201,9 +204,19 @@ def apply(
     session.refresh(article)
     revision = _current_revision(session, article, content, user, now)
     _EFFECTS[action.name](session, article, revision, content, now)
-    return _record_transition(
+    transition = _record_transition(
         session, article, action, user, from_state, text or None, revision, now
     )
+    audit_log.info(
+        "workflow action=%s article=%s user=%s from=%s to=%s revision=%s",
+        action.name,
+        article.id,
+        user.username,
+        from_state.value,
+        action.target.value,
+        revision.number,
+    )
+    return transition
 
 
 def _current_revision(
