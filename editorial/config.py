@@ -69,4 +69,7 @@ def load(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or None,
+        # Number of reverse proxies in front that set X-Forwarded-For/-Proto;
+        # 0 trusts none (client addresses drive login throttling).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
     }

@@ -216,6 +216,11 @@ def _template_globals(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     """Bind the extensions and blueprints to `app`."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     db.init_app(app)
     migrate.init_app(
         app,

@@ -170,3 +170,28 @@ def test_workflow_and_user_admin_are_audited(make_user, make_article, caplog):
     assert any("user-admin action=user.role" in line for line in lines)
     events = db.session.scalars(db.select(AuditEvent.action)).all()
     assert "user.role" in events
+
+
+@pytest.mark.parametrize("app_config", [{"TRUSTED_PROXIES": 1}])
+def test_throttling_counts_the_real_client_behind_a_proxy(
+    client, make_user, app_config
+):
+    user = make_user(Role.EDITOR)
+    for _ in range(5):
+        client.post(
+            "/login",
+            data={"username": user.username, "password": "bad"},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+        )
+    blocked = client.post(
+        "/login",
+        data={"username": user.username, "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    assert blocked.status_code == 429
+    colleague = client.post(
+        "/login",
+        data={"username": user.username, "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.4"},
+    )
+    assert colleague.status_code == 303
