@@ -454,9 +454,15 @@ _DOUBLED_WORD_RE = re.compile(
 # Grammatical or idiomatic repeats: "had had", "that that", "what it is is".
 _LEGIT_DOUBLES = frozenset(
     """
-    had that is do does bye no yeah yes very really ha ho hey knock chop tut
+    had that do does bye no yeah yes very really ha ho hey knock chop tut
     blah boo well now there la na so go many far
     """.split()
+)
+# "What it is is ...", "The problem is is that ..." (a spoken construction).
+_IS_IS_RE = re.compile(
+    r"\b(?:it|this|that|what|thing|point|problem|question|issue|truth|fact)"
+    r"[ \t]+\Z",
+    re.I,
 )
 _DOUBLED_SPACE_RE = re.compile(r"(?<=[^\s|])[ \u00a0]{2,}(?=[^\s|])")
 _DOUBLED_PUNCT_RE = re.compile(
@@ -474,6 +480,10 @@ def _rule_doubled_word(masked: str) -> Iterator[_Hit]:
         word = m.group(1)
         # A capitalised repeat is a name ("Walla Walla", "Bora Bora", "The The").
         if word.lower() in _LEGIT_DOUBLES or m.group(2)[0].isupper():
+            continue
+        if word.lower() == "is" and _IS_IS_RE.search(
+            masked, max(0, m.start() - 12), m.start()
+        ):
             continue
         yield _Hit(
             "doubled-word", m.start(), m.end(), f"'{word}' appears twice in a row"
