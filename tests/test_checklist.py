@@ -438,8 +438,9 @@ def test_quote_is_about_thirty_characters_each_side() -> None:
     assert finding.rule == "doubled-word"
     assert len(finding.quote) <= len("the the") + 2 * 30
     # Whole words only: the quote starts and ends on a word boundary.
-    assert finding.quote == "word36 word37 word38 word39 the the item0 item1 item2 item3"
-
+    assert (
+        finding.quote == "word36 word37 word38 word39 the the item0 item1 item2 item3"
+    )
 
 
 def test_masking_keeps_spans_on_the_original_text() -> None:
@@ -639,7 +640,13 @@ def test_findings_come_in_reading_order() -> None:
         takeaways=["A  b.", "C  d.", "E  f."],
     )
     blocks = [f.block for f in check_article(content)]
-    assert blocks == ["Title", "Quick summary", "Takeaway 1", "Takeaway 2", "Takeaway 3"]
+    assert blocks == [
+        "Title",
+        "Quick summary",
+        "Takeaway 1",
+        "Takeaway 2",
+        "Takeaway 3",
+    ]
 
 
 # --------------------------------------------------------------------------
