@@ -176,7 +176,12 @@ _PREPOSITIONS = _word_set(
 # ellipsis ("on ...", "on . . .") or a name such as ".NET". The word before the
 # spaces is looked up afterwards: scanning from the spaces is much faster than
 # trying a word pattern at every word.
-_SPACE_PUNCT_RE = re.compile(r"[ \t\u00a0]+(?:[,;:!?)]|\.(?![.\w])(?! \.))")
+# The lookbehind makes a match start only at the first space of a run, so a
+# long run of spaces is scanned once, not once per space.
+_SPACE_PUNCT_RE = re.compile(
+    r"[ \t\u00a0](?<![ \t\u00a0][ \t\u00a0])[ \t\u00a0]*"
+    r"(?:[,;:!?)]|\.(?![.\w])(?! \.))"
+)
 # The word ending just before a position ("as of" counts as one word).
 _WORD_BEFORE_RE = re.compile(r"(?<![-'’\w])(as[ \t]+of|\w+)\Z", re.I)
 
@@ -317,7 +322,7 @@ _LABEL_LINE_RE = re.compile(rf"[ \t]*[*_]*(?:{_LABELS})[*_]*:", re.I)
 
 def _rule_empty_label(masked: str) -> Iterator[_Hit]:
     """A label and colon with no value after it."""
-    tail = _TRAILING_COLON_RE.search(masked, max(0, len(masked) - 80))
+    tail = _TRAILING_COLON_RE.search(masked, max(0, len(masked.rstrip()) - 80))
     if tail:
         colon_end = masked.index(":", tail.start()) + 1
         yield _Hit(
@@ -726,7 +731,7 @@ def _quote(text: str, start: int, end: int) -> str:
 
 
 def _lead(text: str) -> str:
-    """The start of a block's text (first line, cut at a word), for structural quotes."""  # noqa: E501
+    """The first line of a block's text, cut at a word, for structural quotes."""
     line = text.strip().split("\n", 1)[0].strip()
     if len(line) <= _LEAD_MAX:
         return line

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -647,6 +649,30 @@ def test_findings_come_in_reading_order() -> None:
         "Takeaway 2",
         "Takeaway 3",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " " * 50_000 + ".",
+        "a" + " \t" * 25_000 + "b",
+        "(" * 50_000,
+        "[" * 50_000,
+        '"\n\n' * 12_000,
+        "X" * 50_000 + "y",
+        "the " * 12_000,
+        "on ," * 12_000,
+        "```\n" + "x " * 25_000,
+        "http://" + "a" * 50_000 + ".",
+        "Updated:" + " " * 50_000,
+    ],
+    ids=lambda t: repr(t[:12]),
+)
+def test_pathological_text_is_checked_quickly(text: str) -> None:
+    started = time.perf_counter()
+    findings = check_text(text)
+    assert time.perf_counter() - started < 1.0
+    assert all(0 <= f.start <= f.end <= len(text) for f in findings)
 
 
 # --------------------------------------------------------------------------
