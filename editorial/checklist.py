@@ -65,6 +65,12 @@ RULES: dict[str, str] = {
     "unbalanced-brackets": WARNING,
 }
 
+
+def _word_set(words: str) -> frozenset[str]:
+    """A set of words written as one space-separated string, for readability."""
+    return frozenset(words.split())
+
+
 # Characters of context on each side of a problem in `Finding.quote`.
 _CONTEXT = 30
 # Structural findings quote the start of the block, at most this long.
@@ -119,9 +125,7 @@ _LINK_TARGET_RE = re.compile(
 _LINK_DEF_RE = re.compile(r"^[ \t]{0,3}\[([^\]\n]+)\]:([^\n]*)", re.M)
 # A bare URL; it must end on a non-punctuation character so the full stop or
 # closing bracket after it stays visible to the prose rules.
-_URL_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"“”'‘’]*[^\s<>\"“”'‘’.,;:!?)\]]", re.I
-)
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"“”'‘’]*[^\s<>\"“”'‘’.,;:!?)\]]")
 
 
 def _mask(text: str) -> str:
@@ -135,14 +139,19 @@ def _mask(text: str) -> str:
         spans += [m.span(1) for m in _LINK_TARGET_RE.finditer(text)]
     if "]:" in text:
         spans += [m.span(2) for m in _LINK_DEF_RE.finditer(text)]
-    if "://" in text or "www." in text.lower():
+    if "://" in text or "www." in text:
         spans += [m.span() for m in _URL_RE.finditer(text)]
     if not spans:
         return text
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = _MASK * (end - start)
-    return "".join(chars)
+    pieces = []
+    done = 0
+    for start, end in sorted(spans):
+        start = max(start, done)  # spans may overlap (a URL inside code)
+        if end > start:
+            pieces += [text[done:start], _MASK * (end - start)]
+            done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 # --------------------------------------------------------------------------
@@ -153,71 +162,114 @@ def _mask(text: str) -> str:
 # punctuation) is the signature of a template or an edit that lost a date or
 # name: "accused DeepSeek on , of employing", "flagging risks to lawmakers on ."
 # Adverbial uses such as "went on." or "logged on." have no space and pass.
-_PREPOSITIONS = frozenset(
+_PREPOSITIONS = _word_set(
     """
     about above across after against amid amidst among amongst at before behind
     below beneath beside besides between beyond by concerning dated despite
     during except for from in including inside into like near of on onto
     opposite outside per regarding since than the through till to toward towards
     under underneath unlike until upon versus via with within without worth
-    """.split()
+    """
 )
 
-# Word, spaces, then punctuation. A full stop counts only when it is not part of
-# an ellipsis ("on ...", "on . . .") or a name such as ".NET".
+# Spaces, then punctuation. A full stop counts only when it is not part of an
+# ellipsis ("on ...", "on . . .") or a name such as ".NET". The word before the
+# spaces is looked up afterwards: scanning from the spaces is much faster than
+# trying a word pattern at every word.
+# The lookbehind makes a match start only at the first space of a run, so a
+# long run of spaces is scanned once, not once per space.
 _SPACE_PUNCT_RE = re.compile(
-    r"\b(\w+)[ \t\u00a0]+([,;:!?)]|\.(?![.\w])(?! \.))"
+    r"[ \t\u00a0](?<![ \t\u00a0][ \t\u00a0])[ \t\u00a0]*"
+    r"(?:[,;:!?)]|\.(?![.\w])(?! \.))"
 )
+# The word ending just before a position ("as of" counts as one word).
+_WORD_BEFORE_RE = re.compile(r"(?<![-'’\w])(as[ \t]+of|\w+)\Z", re.I)
 
 # Words that can never end a phrase, so even without a space "during." or
-# "as of;" (or the text ending on them) means something is missing.
-_DANGLING_RE = re.compile(
-    r"(?<![-'’])\b(as[ \t]+of|during|amid|amidst|among|amongst|despite|via|toward"
-    r"|towards|than|regarding|unlike|versus|between|the)"
-    r"(?:(?=[.;!?](?![.\w]))|(?=[ \t]*(?:\n[ \t]*\n|\Z)))",
+# "as of;" (or a paragraph ending on them) means something is missing.
+_DANGLING = _word_set(
+    """
+    during amid amidst among amongst despite via toward towards than regarding
+    unlike versus between the
+    """
+)
+# Sentence punctuation (not an ellipsis) right after one of those words. The
+# punctuation comes first in the pattern so the scan can skip ahead quickly.
+_DANGLING_PUNCT_RE = re.compile(
+    r"[.;!?](?![.\w])(?:"
+    + "|".join(rf"(?<=\b{w}.)" for w in (*sorted(_DANGLING), "as of"))
+    + ")",
     re.I,
 )
+_PARAGRAPH_END_RE = re.compile(r"\n[ \t]*\n")
 # "few and far between." and "in between." are idioms.
-_BETWEEN_IDIOM_RE = re.compile(r"(?:\bfar|\bin)[ \t]+\Z", re.I)
+_BETWEEN_IDIOM_RE = re.compile(r"\b(?:far|in)[ \t]+\Z", re.I)
 
 # A comma where a sentence, line or bracket starts: the words before it are gone.
 _LEADING_COMMA_RE = re.compile(
-    r"^[ \t>]*(,)|[.!?][\"”’)]*[ \t]+(,)|[(\[][ \t]*(,)", re.M
+    r",(?:"
+    r"(?<=[.!?][ \t],)|(?<=[.!?][ \t][ \t],)|(?<=[.!?][\"”’)][ \t],)"
+    r"|(?<=[(\[\n],)|(?<=[(\[\n][ \t],)|(?<=\n[ \t][ \t],)|(?<=\n>[ \t],)"
+    r")"
 )
+_TEXT_STARTS_WITH_COMMA_RE = re.compile(r"[ \t>]*,")
+
+
+def _spaced_punctuation(masked: str) -> Iterator[tuple[str, int, int, str]]:
+    """(word, word start, end, punctuation) for each "word ," in the text."""
+    for m in _SPACE_PUNCT_RE.finditer(masked):
+        before = _WORD_BEFORE_RE.search(masked, max(0, m.start() - 24), m.start())
+        if before:
+            punct = masked[m.end() - 1]
+            yield before.group(1), before.start(), m.end(), punct
+
+
+def _dangling_words(masked: str) -> Iterator[tuple[str, int, int]]:
+    """(word, start, end) for each word of _DANGLING that ends a phrase."""
+    ends = [m.start() for m in _DANGLING_PUNCT_RE.finditer(masked)]
+    ends += [m.start() for m in _PARAGRAPH_END_RE.finditer(masked)]
+    ends.append(len(masked))
+    for end in ends:
+        while end > 0 and masked[end - 1] in " \t":
+            end -= 1
+        before = _WORD_BEFORE_RE.search(masked, max(0, end - 24), end)
+        if not before:
+            continue
+        word = before.group(1)
+        key = " ".join(word.lower().split())
+        if key != "as of" and key not in _DANGLING:
+            continue
+        if key == "between" and _BETWEEN_IDIOM_RE.search(
+            masked, max(0, before.start() - 5), before.start()
+        ):
+            continue
+        yield word, before.start(), end
 
 
 def _rule_lost_value(masked: str) -> Iterator[_Hit]:
-    """A preposition or article with nothing after it, or a sentence that starts with a comma."""  # noqa: E501
-    for m in _SPACE_PUNCT_RE.finditer(masked):
-        word = m.group(1).lower()
-        start = m.start(1)
-        if word == "of" and masked[max(0, start - 3) : start].lower() == "as ":
-            word, start = "as of", start - 3
-        if word in _PREPOSITIONS or word == "as of":
+    """A preposition or article with nothing after it, or a leading comma."""
+    for word, start, end, _punct in _spaced_punctuation(masked):
+        key = " ".join(word.lower().split())
+        if key in _PREPOSITIONS or key == "as of":
             yield _Hit(
                 "lost-value",
                 start,
-                m.end(),
-                f"A date or name seems to be missing after '{m.group(1)}'",
+                end,
+                f"A date or name seems to be missing after '{word}'",
             )
-    for m in _DANGLING_RE.finditer(masked):
-        word = m.group(1)
-        if word.lower() == "between" and _BETWEEN_IDIOM_RE.search(
-            masked, max(0, m.start() - 5), m.start()
-        ):
-            continue
+    for word, start, end in _dangling_words(masked):
         yield _Hit(
-            "lost-value",
-            m.start(),
-            m.end(),
-            f"Something seems to be missing after '{word}'",
+            "lost-value", start, end, f"Something seems to be missing after '{word}'"
         )
-    for m in _LEADING_COMMA_RE.finditer(masked):
-        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+    commas = [m.start() for m in _LEADING_COMMA_RE.finditer(masked)]
+    first = _TEXT_STARTS_WITH_COMMA_RE.match(masked)
+    if first:
+        commas.append(first.end() - 1)
+    for pos in commas:
         yield _Hit(
             "lost-value",
-            m.start(group),
-            m.end(group),
+            pos,
+            pos + 1,
             "This starts with a comma: the words before it seem to be missing",
         )
 
@@ -230,17 +282,14 @@ def _rule_lost_value(masked: str) -> Iterator[_Hit]:
 
 def _rule_space_before_punctuation(masked: str) -> Iterator[_Hit]:
     """A space between a word and the punctuation after it."""
-    for m in _SPACE_PUNCT_RE.finditer(masked):
-        word = m.group(1).lower()
-        punct = m.group(2)
-        if word in _PREPOSITIONS or punct == ")":
-            continue
-        if word == "of" and masked[max(0, m.start(1) - 3) : m.start(1)].lower() == "as ":
+    for word, start, end, punct in _spaced_punctuation(masked):
+        key = " ".join(word.lower().split())
+        if key in _PREPOSITIONS or key == "as of" or punct == ")":
             continue
         yield _Hit(
             "space-before-punctuation",
-            m.start(1),
-            m.end(),
+            start,
+            end,
             f"Space before '{punct}': a word may be missing, or remove the space",
         )
 
@@ -260,11 +309,11 @@ _TRAILING_COLON_RE = re.compile(
     r"(?:\b(?:last[ \t]+updated|\w+)[*_]*)?:[*_]*\s*\Z", re.I
 )
 # A colon followed straight away by other punctuation: "Updated: ."
-_COLON_PUNCT_RE = re.compile(r"(?:\b\w+[*_]*)?:[*_]*[ \t]*[.,;](?![.\w])")
-# A known label ending its line, e.g. "**Last updated:**".
-_LABEL_EOL_RE = re.compile(
-    rf"(?<![\w-])(?:{_LABELS})[*_]*:[*_]*[ \t]*$", re.I | re.M
-)
+_COLON_PUNCT_RE = re.compile(r":[*_]*[ \t]*[.,;](?![.\w])")
+_LABEL_WORD_RE = re.compile(r"\b(?:last[ \t]+updated|\w+)[*_]*\Z", re.I)
+# A colon ending its line; a known label before it, e.g. "**Last updated:**".
+_COLON_EOL_RE = re.compile(r":[*_]*[ \t]*$", re.M)
+_LABEL_BEFORE_RE = re.compile(rf"(?<![\w-])(?:{_LABELS})[*_]*\Z", re.I)
 _NEXT_LINE_RE = re.compile(r"[ \t]*\n((?:[ \t]*\n)*)([^\n]*)")
 # Lines a label may introduce: lists, quotes and tables.
 _BLOCK_START_RE = re.compile(r"[ \t]*(?:[-*+][ \t]|\d+[.)][ \t]|>|\|)")
@@ -273,7 +322,7 @@ _LABEL_LINE_RE = re.compile(rf"[ \t]*[*_]*(?:{_LABELS})[*_]*:", re.I)
 
 def _rule_empty_label(masked: str) -> Iterator[_Hit]:
     """A label and colon with no value after it."""
-    tail = _TRAILING_COLON_RE.search(masked, max(0, len(masked) - 80))
+    tail = _TRAILING_COLON_RE.search(masked, max(0, len(masked.rstrip()) - 80))
     if tail:
         colon_end = masked.index(":", tail.start()) + 1
         yield _Hit(
@@ -283,28 +332,32 @@ def _rule_empty_label(masked: str) -> Iterator[_Hit]:
             "The text ends with a colon: the value after it seems to be missing",
         )
     for m in _COLON_PUNCT_RE.finditer(masked):
+        word = _LABEL_WORD_RE.search(masked, max(0, m.start() - 30), m.start())
         yield _Hit(
             "empty-label",
-            m.start(),
+            word.start() if word else m.start(),
             m.end(),
             "Nothing between the colon and the punctuation after it",
         )
-    for m in _LABEL_EOL_RE.finditer(masked):
-        if not masked[m.end() :].strip():
-            continue  # the text ends here; reported as a trailing colon above
-        nxt = _NEXT_LINE_RE.match(masked, m.end())
+    for colon in _COLON_EOL_RE.finditer(masked):
+        label = _LABEL_BEFORE_RE.search(
+            masked, max(0, colon.start() - 24), colon.start()
+        )
+        if not label or not masked[colon.end() :].strip():
+            continue  # not a label, or the text ends: reported as trailing above
+        nxt = _NEXT_LINE_RE.match(masked, colon.end())
         if nxt:
             blank_lines, line = nxt.group(1), nxt.group(2)
             if _BLOCK_START_RE.match(line):
                 continue
             if line.strip() and not blank_lines and not _LABEL_LINE_RE.match(line):
                 continue  # the value continues on the next line
-        label = masked[m.start() : m.end()].strip(" \t*_")
+        shown = masked[label.start() : colon.end()].strip(" \t*_")
         yield _Hit(
             "empty-label",
-            m.start(),
-            m.start() + len(masked[m.start() : m.end()].rstrip(" \t")),
-            f"'{label}' has nothing after it",
+            label.start(),
+            colon.start() + len(colon.group().rstrip(" \t")),
+            f"'{shown}' has nothing after it",
         )
 
 
@@ -323,11 +376,17 @@ _EMPTY_BRACKETS_RE = re.compile(
 )
 
 
+_EMPTY_CANDIDATE_RE = re.compile(r"[(“‘«„\"\[][ \t]*[)”’»“\"\]]")
+
+
 def _rule_empty_brackets(masked: str) -> Iterator[_Hit]:
     """Brackets or quotation marks with nothing inside."""
-    for m in _EMPTY_BRACKETS_RE.finditer(masked):
+    for candidate in _EMPTY_CANDIDATE_RE.finditer(masked):
+        m = _EMPTY_BRACKETS_RE.match(masked, candidate.start())
+        if not m:
+            continue
         opener = m.group()[0]
-        what = "quotation marks" if opener in "\"“‘«„" else "brackets"
+        what = "quotation marks" if opener in '"“‘«„' else "brackets"
         yield _Hit(
             "empty-brackets",
             m.start(),
@@ -340,53 +399,51 @@ def _rule_empty_brackets(masked: str) -> Iterator[_Hit]:
 # Rule: placeholder — TK, [date], {{name}}, <insert quote>, lorem ipsum.
 # --------------------------------------------------------------------------
 
-_PLACEHOLDER_RE = re.compile(
-    # "TK Maxx" and "TK Elevator" are companies; a placeholder TK is not
-    # followed by a capitalised word.
-    r"\bTK(?:TK)+\b|\bTK\b(?![ \u00a0][A-Z][a-z])|\b(?:TODO|FIXME)\b"
-    r"|\{\{[^{}\n]{0,80}\}\}|\{[^{}\n]{0,80}\}"
-    r"|(?i:\blorem[ \t\n]+ipsum\b)"
-)
-# XX / XXX and digit placeholders such as "XX.X%" or "X,XXX".
-_XX_RE = re.compile(r"\bX{2,}(?:[.,:]X+)*\b|\bX(?:[.,:]X+)+\b")
+# "TK Maxx" and "TK Elevator" are companies; a placeholder TK is not followed by
+# a capitalised word.
+_TK_RE = re.compile(r"\bTK(?:TK)+\b|\bTK\b(?![ \u00a0][A-Z][a-z])")
+_TODO_RE = re.compile(r"\b(?:TODO|FIXME)\b")
+_BRACES_RE = re.compile(r"\{\{[^{}\n]{0,80}\}\}|\{[^{}\n]{0,80}\}")
+_LOREM_RE = re.compile(r"\blorem[ \t\n]+ipsum\b", re.I)
+# XX / XXX and digit placeholders such as "XX.X%" or "X,XXX"; the X comes first
+# in the pattern so the scan can skip ahead quickly.
+_XX_RE = re.compile(r"X(?<![\w]X)(?:X+(?:[.,:]X+)*|(?:[.,:]X+)+)\b")
 # Roman numerals: "Super Bowl XX", "Pius XX"; and "XX chromosomes".
 _ROMAN_BEFORE_RE = re.compile(r"\b[A-Z][a-z]+[ \u00a0]\Z")
 _XX_AFTER_RE = re.compile(r"[ \u00a0]chromosome", re.I)
 # Square brackets that are not Markdown links, images, references or notes.
-_SQUARE_RE = re.compile(r"(?<![\]\\])\[([^\[\]\n]{1,60})\](?![(\[:])")
+_SQUARE_RE = re.compile(r"\[(?<![\]\\]\[)([^\[\]\n]{1,60})\](?![(\[:])")
 _ANGLE_RE = re.compile(r"<([^<>\n]{1,60})>")
 _LOWER_TOKEN_RE = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
 _SPLIT_RE = re.compile(r"[\s_\-]+")
 
-_PLACEHOLDER_WORDS = frozenset(
+_PLACEHOLDER_WORDS = _word_set(
     """
     date dates name names time day month year place location city country
     company person title headline number amount figure figures percent price
     link url quote source photo image caption details placeholder tbd tba tk
     tktk todo fixme insert xx xxx value age role
-    """.split()
+    """
 )
 # Placeholders written as instructions: "[insert date]", "<add quote>".
-_PLACEHOLDER_LEADS = frozenset(
-    "insert add enter fill tk tktk tbd tba todo fixme placeholder".split()
+_PLACEHOLDER_LEADS = _word_set(
+    "insert add enter fill tk tktk tbd tba todo fixme placeholder"
 )
 # Placeholders naming the missing thing: "[company name]", "[launch date]".
-_PLACEHOLDER_TAILS = frozenset(
-    "name names date time link url number figure quote source headline".split()
+_PLACEHOLDER_TAILS = _word_set(
+    "name names date time link url number figure quote source headline"
 )
-_DETERMINERS = frozenset(
-    "the a an his her their its our my your this that these those".split()
-)
+_DETERMINERS = _word_set("the a an his her their its our my your this that these those")
 # Editors' insertions in quoted speech, which are not placeholders.
-_EDITORIAL_WORDS = frozenset(
+_EDITORIAL_WORDS = _word_set(
     """
     sic sics he she they it we you him her them us his hers its their our my
     the a an and or but not nor to of in on at for by is are was were be been
     has have had will would who whom which that this these those there then
     also now here laughs laughter laughing applause inaudible unintelligible
     crosstalk pause sighs cheers chuckles expletive emphasis translated
-    translation redacted sic sp
-    """.split()
+    translation redacted sp
+    """
 )
 
 
@@ -417,9 +474,17 @@ def _placeholder_hit(start: int, end: int, shown: str) -> _Hit:
 
 def _rule_placeholder(masked: str) -> Iterator[_Hit]:
     """Unfilled placeholders left by a writer or a template."""
-    for m in _PLACEHOLDER_RE.finditer(masked):
-        yield _placeholder_hit(m.start(), m.end(), m.group())
-    if "X" in masked:
+    guarded = (
+        (_TK_RE, "TK" in masked),
+        (_TODO_RE, "TODO" in masked or "FIXME" in masked),
+        (_BRACES_RE, "{" in masked),
+        (_LOREM_RE, "orem" in masked or "OREM" in masked),
+    )
+    for pattern, present in guarded:
+        if present:
+            for m in pattern.finditer(masked):
+                yield _placeholder_hit(m.start(), m.end(), m.group())
+    if "XX" in masked or "X." in masked or "X," in masked or "X:" in masked:
         for m in _XX_RE.finditer(masked):
             if len(m.group()) <= 3 and _ROMAN_BEFORE_RE.search(
                 masked, max(0, m.start() - 30), m.start()
@@ -452,16 +517,24 @@ _DOUBLED_WORD_RE = re.compile(
     r"\b([^\W\d_]+)(?:[ \t\u00a0]+(?:\n[ \t]*)?|\n[ \t]*)(\1)\b", re.I
 )
 # Grammatical or idiomatic repeats: "had had", "that that", "what it is is".
-_LEGIT_DOUBLES = frozenset(
+_LEGIT_DOUBLES = _word_set(
     """
-    had that is do does bye no yeah yes very really ha ho hey knock chop tut
+    had that do does bye no yeah yes very really ha ho hey knock chop tut
     blah boo well now there la na so go many far
-    """.split()
+    """
 )
-_DOUBLED_SPACE_RE = re.compile(r"(?<=[^\s|])[ \u00a0]{2,}(?=[^\s|])")
+# "What it is is ...", "The problem is is that ..." (a spoken construction).
+_IS_IS_RE = re.compile(
+    r"\b(?:it|this|that|what|thing|point|problem|question|issue|truth|fact)"
+    r"[ \t]+\Z",
+    re.I,
+)
+# Runs of spaces, ASCII only unless the text has no-break spaces (faster scan).
+_DOUBLED_SPACE_RE = re.compile(r"  +")
+_DOUBLED_SPACE_NBSP_RE = re.compile(r"[ \u00a0]{2,}")
 _DOUBLED_PUNCT_RE = re.compile(
-    r"([,;:!?])\1+"  # ",," ";;" "::" "!!" "??"
-    r"|(?<!\.)\.\.(?!\.)"  # exactly two full stops; "..." is an ellipsis
+    r",,+|;;+|::+|!!+|\?\?+"  # ",," ";;" "::" "!!" "??"
+    r"|\.(?<!\.\.)\.(?!\.)"  # exactly two full stops; "..." is an ellipsis
     r"|,[ \t]*[;:]|;[ \t]*[,;]"  # mixed ", ;" "; ,"
     r"|,[ \t]*\.(?![.\w])(?! \.)"  # ", ." but not ", ..."
     r"|,[ \t]+,"
@@ -475,6 +548,10 @@ def _rule_doubled_word(masked: str) -> Iterator[_Hit]:
         # A capitalised repeat is a name ("Walla Walla", "Bora Bora", "The The").
         if word.lower() in _LEGIT_DOUBLES or m.group(2)[0].isupper():
             continue
+        if word.lower() == "is" and _IS_IS_RE.search(
+            masked, max(0, m.start() - 12), m.start()
+        ):
+            continue
         yield _Hit(
             "doubled-word", m.start(), m.end(), f"'{word}' appears twice in a row"
         )
@@ -482,8 +559,16 @@ def _rule_doubled_word(masked: str) -> Iterator[_Hit]:
 
 def _rule_doubled_space(masked: str) -> Iterator[_Hit]:
     """Two or more spaces between words."""
-    for m in _DOUBLED_SPACE_RE.finditer(masked):
-        yield _Hit("doubled-space", m.start(), m.end(), "Two spaces in a row")
+    pattern = _DOUBLED_SPACE_NBSP_RE if "\u00a0" in masked else _DOUBLED_SPACE_RE
+    for m in pattern.finditer(masked):
+        start, end = m.span()
+        # Between words only: not indentation, not a Markdown line break
+        # (two spaces before a newline), not table padding.
+        if start == 0 or end == len(masked):
+            continue
+        if masked[start - 1] in "\n\t|" or masked[end] in "\n\t|":
+            continue
+        yield _Hit("doubled-space", start, end, "Two spaces in a row")
 
 
 def _rule_doubled_punctuation(masked: str) -> Iterator[_Hit]:
@@ -646,7 +731,7 @@ def _quote(text: str, start: int, end: int) -> str:
 
 
 def _lead(text: str) -> str:
-    """The start of a block's text (first line, cut at a word), for structural quotes."""  # noqa: E501
+    """The first line of a block's text, cut at a word, for structural quotes."""
     line = text.strip().split("\n", 1)[0].strip()
     if len(line) <= _LEAD_MAX:
         return line
@@ -848,8 +933,7 @@ def _check_takeaways(content: ArticleContent) -> list[Finding]:
         else:
             seen[key] = number
         if summary and (
-            key == summary
-            or (len(key.split()) >= 6 and f" {key} " in f" {summary} ")
+            key == summary or (len(key.split()) >= 6 and f" {key} " in f" {summary} ")
         ):
             findings.append(
                 _structural(
