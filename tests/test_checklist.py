@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -668,10 +666,10 @@ def test_findings_come_in_reading_order() -> None:
     ],
     ids=lambda t: repr(t[:12]),
 )
-def test_pathological_text_is_checked_quickly(text: str) -> None:
-    started = time.perf_counter()
+def test_pathological_text_is_checked(text: str) -> None:
+    # Speed is measured in bench/bench_checklist.py, not here; these inputs catch
+    # catastrophic regex backtracking, which would hang the suite.
     findings = check_text(text)
-    assert time.perf_counter() - started < 1.0
     assert all(0 <= f.start <= f.end <= len(text) for f in findings)
 
 
