@@ -25,9 +25,10 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response as htmx_response
 from jinja2_fragments.flask import render_block
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from editorial import rendering
 from editorial.errors import DomainError
@@ -178,6 +179,26 @@ def _register_errors(app: Flask) -> None:
             message = getattr(error, "description", None) or default
         return _error_page(status, title, message)
 
+    @app.errorhandler(DataError)
+    def data_error(error: DataError):
+        # A value the database refuses (validation should have caught it first).
+        db.session.rollback()
+        log.warning("database refused a value: %s", error.orig.__class__.__name__)
+        return _error_page(
+            400, "Value not accepted", "A value was refused; nothing was saved."
+        )
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Two requests raced for the same unique value (a slug, a username).
+        db.session.rollback()
+        return _error_page(
+            409,
+            "Conflict",
+            "Someone else saved the same thing at the same moment; nothing was "
+            "saved. Reload and try again.",
+        )
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)
     def database_down(error: Exception):
@@ -214,8 +235,18 @@ def _template_globals(app: Flask) -> None:
     app.jinja_env.filters["json_ld"] = rendering.json_ld
 
 
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` limited to what a database integer column holds, so an absurd
+    id in a URL is a 404 rather than an overflow error in the database."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     """Bind the extensions and blueprints to `app`."""
+    app.url_map.converters["int"] = BoundedIntConverter
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
