@@ -50,6 +50,10 @@ browser:
 test: dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make screenshots: desk and reader pages at 1280x800 and 390x844 into screenshots/
+screenshots: dev browser
+	$(BIN)/python -m tests.e2e.screenshots --out screenshots
+
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
