@@ -1,0 +1,1 @@
+"""Benchmark harness: seeding, a minimal WSGI baseline, and the load driver."""
