@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app editorial
 
-.PHONY: run test install dev browser migrate seed serve lint format screenshots bench clean
+.PHONY: run test install dev browser migrate seed serve lint format screenshots bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ test: dev browser
 ## make screenshots: desk and reader pages at 1280x800 and 390x844 into screenshots/
 screenshots: dev browser
 	$(BIN)/python -m tests.e2e.screenshots --out screenshots
+
+## make bench: the benchmark (wrk from Debian; both sizes, 10 s per cell)
+bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py --articles 1000 100000 $(BENCH_ARGS)
+
+bench-quick: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py --articles 1000 --quick $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -63,7 +63,9 @@ def load(instance_path: Path) -> dict[str, Any]:
         "HSTS": production and _bool("HSTS", True),
         "IDLE_TIMEOUT_SECONDS": 8 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
-        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        # NullCache turns the reader-page cache off (benchmarks compare both).
+        "CACHE_TYPE": os.environ.get("CACHE_TYPE")
+        or ("RedisCache" if redis_url else "SimpleCache"),
         "CACHE_REDIS_URL": redis_url,
         "CACHE_DEFAULT_TIMEOUT": 300,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
