@@ -195,3 +195,31 @@ def test_throttling_counts_the_real_client_behind_a_proxy(
         headers={"X-Forwarded-For": "198.51.100.4"},
     )
     assert colleague.status_code == 303
+
+
+def test_our_own_error_pages(app, client):
+    from flask import abort
+
+    @app.get("/boom/<int:code>")
+    def boom(code: int):
+        if code == 500:
+            raise RuntimeError("an unexpected failure")
+        abort(code)
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    for code, words in (
+        (400, "Bad request"),
+        (403, "Not allowed"),
+        (404, "Page not found"),
+        (410, "Article removed"),
+        (500, "Something went wrong"),
+    ):
+        response = client.get(f"/boom/{code}")
+        html = response.get_data(as_text=True)
+        assert response.status_code == code
+        assert f"<h1>{words}</h1>" in html
+        assert '<html lang="en">' in html
+        assert "Traceback" not in html and "RuntimeError" not in html
+    fragment = client.get("/boom/404", headers={"HX-Request": "true"})
+    assert fragment.status_code == 404
+    assert "<html" not in fragment.get_data(as_text=True)
