@@ -215,7 +215,7 @@ ORDER BY r.rank DESC, r.last_published_at DESC, r.id DESC
 """
 _PG_HEADLINE = (
     f"StartSel={_MARK_OPEN}, StopSel={_MARK_CLOSE}, MaxWords=30, MinWords=12, "
-    'MaxFragments=2, FragmentDelimiter=" … "'
+    'MaxFragments=1, FragmentDelimiter=" … "'
 )
 
 
