@@ -349,3 +349,23 @@ class AuditEvent(Base):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+
+
+class SearchDocument(Base):
+    """The plain text readers can search, one row per published article.
+
+    Written on publish and publish update, deleted on unpublish (editorial.search).
+    The full-text index over it is dialect-specific and lives in migration 0002:
+    an FTS5 external-content table on SQLite, a GIN expression index on PostgreSQL.
+    """
+
+    __tablename__ = "search_documents"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)

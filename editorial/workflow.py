@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from editorial import checklist
+from editorial import checklist, search
 from editorial.content import NOTE_MAX, ArticleContent
 from editorial.errors import (
     ChecklistFailed,
@@ -289,6 +289,7 @@ def _on_publish(session, article, revision, content, now) -> None:  # noqa: ANN0
     article.last_published_at = now
     session.flush()
     refresh_category_freshness(session, {old_category_id, content.category_id})
+    search.index_article(session, article, content)
 
 
 def _on_unpublish(session, article, revision, content, now) -> None:  # noqa: ANN001
@@ -302,6 +303,7 @@ def _on_unpublish(session, article, revision, content, now) -> None:  # noqa: AN
     article.submitted_at = None
     session.flush()
     refresh_category_freshness(session, {old_category_id})
+    search.remove_article(session, article.id)
 
 
 _EFFECTS: dict[str, Callable[..., None]] = {

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 from editorial.extensions import db
 from editorial.models import Base
+from editorial.search import include_name
 
 
 def test_migrations_built_every_table(app):
@@ -19,7 +20,12 @@ def test_migrations_built_every_table(app):
 def test_models_match_migrations(app):
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
+            conn,
+            opts={
+                "compare_type": True,
+                "render_as_batch": True,
+                "include_name": include_name,
+            },
         )
         diff = compare_metadata(context, Base.metadata)
     assert diff == []

@@ -1,0 +1,182 @@
+"""The reader site's queries: a fixed handful per page, whatever the archive's size.
+
+Lists read only the denormalised published_* columns of `articles` (never the
+working copy, never a revision document), through the indexes
+ix_articles_live_category (state, published_category_id, last_published_at) and
+ix_articles_live_recent (state, last_published_at). No Flask import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select, union_all
+from sqlalchemy.orm import Session, joinedload
+
+from editorial.models import Article, Category, State, User
+
+_TEASER_COLUMNS = (
+    Article.id,
+    Article.slug,
+    Article.published_title,
+    Article.published_summary,
+    Article.published_category_id,
+    Article.first_published_at,
+    Article.last_published_at,
+)
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """What a list shows of a published article."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    category_id: int | None
+    first_published_at: datetime
+    last_published_at: datetime
+    author_name: str = ""
+
+    @classmethod
+    def from_row(cls, row, author_name: str = "") -> Teaser:  # noqa: ANN001
+        return cls(
+            id=row.id,
+            slug=row.slug,
+            title=row.published_title or "",
+            summary=row.published_summary or "",
+            category_id=row.published_category_id,
+            first_published_at=row.first_published_at,
+            last_published_at=row.last_published_at,
+            author_name=author_name,
+        )
+
+
+def _live() -> Select:
+    return select(*_TEASER_COLUMNS).where(Article.state == State.PUBLISHED)
+
+
+def live_categories(session: Session) -> list[Category]:
+    """Every non-retired category in navigation order (one statement)."""
+    return list(
+        session.scalars(
+            select(Category)
+            .where(Category.retired.is_(False))
+            .order_by(Category.position, Category.name)
+        )
+    )
+
+
+def by_freshness(categories: Iterable[Category]) -> list[Category]:
+    """Categories with something published, the freshest publication first."""
+    published = [c for c in categories if c.last_published_at is not None]
+    return sorted(published, key=lambda c: (c.last_published_at, c.id), reverse=True)
+
+
+def latest_per_category(
+    session: Session,
+    category_ids: Sequence[int],
+    per_category: int,
+    *,
+    exclude_article_id: int | None = None,
+) -> dict[int, list[Teaser]]:
+    """The latest published pieces of each category, as ONE UNION ALL statement.
+
+    Each branch is an `ORDER BY last_published_at DESC LIMIT n` served by
+    ix_articles_live_category, so the cost follows the number of categories asked
+    for, never the number of articles.
+    """
+    if not category_ids:
+        return {}
+    branches = []
+    for category_id in category_ids:
+        branch = _live().where(Article.published_category_id == category_id)
+        if exclude_article_id is not None:
+            branch = branch.where(Article.id != exclude_article_id)
+        branch = branch.order_by(
+            Article.last_published_at.desc(), Article.id.desc()
+        ).limit(per_category)
+        # Wrapped, because SQLite refuses ORDER BY/LIMIT directly in a compound.
+        branches.append(select(branch.subquery()))
+    statement = branches[0] if len(branches) == 1 else union_all(*branches)
+    grouped: dict[int, list[Teaser]] = {cid: [] for cid in category_ids}
+    for row in session.execute(statement):
+        grouped[row.published_category_id].append(Teaser.from_row(row))
+    for teasers in grouped.values():
+        teasers.sort(key=lambda t: (t.last_published_at, t.id), reverse=True)
+    return grouped
+
+
+def article_by_slug(session: Session, slug: str) -> Article | None:
+    """The article with its published revision, category and author: one statement."""
+    return session.scalars(
+        select(Article)
+        .options(
+            joinedload(Article.published_revision),
+            joinedload(Article.published_category),
+            joinedload(Article.author),
+        )
+        .where(Article.slug == slug)
+    ).first()
+
+
+def category_articles(
+    session: Session, category_id: int, page: int, per_page: int
+) -> tuple[list[Teaser], int]:
+    """One page of a category's published pieces, newest first, and their total."""
+    total = session.scalar(
+        select(func.count())
+        .select_from(Article)
+        .where(
+            Article.state == State.PUBLISHED,
+            Article.published_category_id == category_id,
+        )
+    )
+    total = int(total or 0)
+    offset = (page - 1) * per_page
+    if total == 0 or offset >= total:
+        return [], total
+    rows = session.execute(
+        _live()
+        .where(Article.published_category_id == category_id)
+        .order_by(Article.last_published_at.desc(), Article.id.desc())
+        .limit(per_page)
+        .offset(offset)
+    )
+    return [Teaser.from_row(row) for row in rows], total
+
+
+def latest_with_authors(
+    session: Session, limit: int, *, since: datetime | None = None
+) -> list[Teaser]:
+    """The latest publications site-wide (feed, news sitemap), with author names."""
+    statement = (
+        select(*_TEASER_COLUMNS, User.display_name)
+        .join(User, User.id == Article.author_id)
+        .where(Article.state == State.PUBLISHED)
+    )
+    if since is not None:
+        # last >= first, so this filter is index-backed and loses nothing.
+        statement = statement.where(
+            Article.last_published_at >= since, Article.first_published_at >= since
+        )
+    statement = statement.order_by(
+        Article.last_published_at.desc(), Article.id.desc()
+    ).limit(limit)
+    return [
+        Teaser.from_row(row, author_name=row.display_name)
+        for row in session.execute(statement)
+    ]
+
+
+def all_published(session: Session) -> list[tuple[str, datetime]]:
+    """(slug, last_published_at) of every published article (the sitemap)."""
+    rows = session.execute(
+        select(Article.slug, Article.last_published_at)
+        .where(Article.state == State.PUBLISHED)
+        .order_by(Article.last_published_at.desc(), Article.id.desc())
+    )
+    return [(row.slug, row.last_published_at) for row in rows]
