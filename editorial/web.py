@@ -38,7 +38,8 @@ from editorial.models import Role, State, User, utcnow
 log = logging.getLogger("editorial")
 
 # htmx 2 sends these; a boosted request or a history restore wants a whole page.
-_DESK_PREFIXES = ("/desk", "/login", "/logout")
+_DESK_PREFIXES = ("/desk", "/login", "/logout", "/account")
+_SESSION_PATHS = _DESK_PREFIXES
 
 
 def is_fragment_request() -> bool:
@@ -115,6 +116,10 @@ def _idle_timeout() -> None:
     from flask import current_app
     from flask_login import current_user, logout_user
 
+    # Reader pages never touch the session: they are the same for everyone and
+    # must not carry `Vary: Cookie`, or no shared cache could keep them.
+    if not request.path.startswith(_SESSION_PATHS):
+        return
     if not current_user.is_authenticated:
         return
     now = int(utcnow().timestamp())
@@ -284,6 +289,9 @@ def init_app(app: Flask) -> None:
     cli.init_app(app)
 
     app.before_request(_idle_timeout)
+    from editorial import page_cache
+
+    page_cache.install(app, cache)
     app.after_request(_security_headers)
     _register_errors(app)
     _template_globals(app)

@@ -37,6 +37,7 @@ from editorial.models import (
     utcnow,
 )
 from editorial.policy import Permission, can
+from editorial.signals import mark_reader_change
 
 audit_log = logging.getLogger("editorial.audit")
 
@@ -290,6 +291,7 @@ def _on_publish(session, article, revision, content, now) -> None:  # noqa: ANN0
     session.flush()
     refresh_category_freshness(session, {old_category_id, content.category_id})
     search.index_article(session, article, content)
+    mark_reader_change(session)
 
 
 def _on_unpublish(session, article, revision, content, now) -> None:  # noqa: ANN001
@@ -304,6 +306,7 @@ def _on_unpublish(session, article, revision, content, now) -> None:  # noqa: AN
     session.flush()
     refresh_category_freshness(session, {old_category_id})
     search.remove_article(session, article.id)
+    mark_reader_change(session)
 
 
 _EFFECTS: dict[str, Callable[..., None]] = {
