@@ -234,7 +234,6 @@ def edit_meta(article_id: int):
 @bp.post("/articles/<int:article_id>/meta")
 def update_meta(article_id: int):
     """Save title and category (and the address, until the first publication)."""
-    version = _version()
 
     def change(article: Article) -> None:
         slug = request.form.get("slug") if not article.first_published_at else None
@@ -242,7 +241,7 @@ def update_meta(article_id: int):
             db.session,
             article,
             current_user,
-            expected_version=version,
+            expected_version=_version(),
             title=request.form.get("title", ""),
             category_id=request.form.get("category"),
             slug=slug,
@@ -276,7 +275,6 @@ def edit_summary(article_id: int):
 @bp.post("/articles/<int:article_id>/summary")
 def update_summary(article_id: int):
     """Save the Quick summary against its version."""
-    version = _version()
     return _save(
         article_id,
         block="summary_block",
@@ -287,7 +285,7 @@ def update_summary(article_id: int):
             db.session,
             article,
             current_user,
-            expected_version=version,
+            expected_version=_version(),
             summary=request.form.get("summary", ""),
         ),
     )
@@ -365,7 +363,6 @@ def _section_theirs(section_id: int) -> Callable[[Article], list[tuple[str, str]
 @bp.post("/articles/<int:article_id>/sections/<int:section_id>")
 def update_section(article_id: int, section_id: int):
     """Save one section's heading and body against its own version."""
-    version = _version()
     return _save(
         article_id,
         block="section_block",
@@ -377,7 +374,7 @@ def update_section(article_id: int, section_id: int):
             article,
             current_user,
             section_id,
-            expected_version=version,
+            expected_version=_version(),
             heading=request.form.get("heading", ""),
             body=request.form.get("body", ""),
         ),
@@ -390,7 +387,6 @@ def update_section(article_id: int, section_id: int):
 @bp.post("/articles/<int:article_id>/sections/<int:section_id>/delete")
 def delete_section(article_id: int, section_id: int):
     """Remove a section, unless it changed since it was shown."""
-    version = _version()
     return _save(
         article_id,
         block="sections_block",
@@ -398,7 +394,7 @@ def delete_section(article_id: int, section_id: int):
         anchor="sections-block",
         saved="Section removed.",
         change=lambda article: editing.remove_section(
-            db.session, article, current_user, section_id, expected_version=version
+            db.session, article, current_user, section_id, expected_version=_version()
         ),
     )
 
@@ -406,7 +402,6 @@ def delete_section(article_id: int, section_id: int):
 @bp.post("/articles/<int:article_id>/sections/<int:section_id>/move")
 def move_section(article_id: int, section_id: int):
     """Move a section one place up or down."""
-    direction = _direction()
     return _save(
         article_id,
         block="sections_block",
@@ -414,7 +409,7 @@ def move_section(article_id: int, section_id: int):
         anchor="sections-block",
         saved="Section moved.",
         change=lambda article: editing.move_section(
-            db.session, article, current_user, section_id, direction
+            db.session, article, current_user, section_id, _direction()
         ),
     )
 
@@ -507,7 +502,6 @@ def edit_takeaways(article_id: int):
 @bp.post("/articles/<int:article_id>/takeaways")
 def add_takeaway(article_id: int):
     """Add the text typed in the Takeaway field as a new point."""
-    version = _version()
     return _list_save(
         article_id,
         "takeaway",
@@ -517,7 +511,7 @@ def add_takeaway(article_id: int):
             db.session,
             article,
             current_user,
-            expected_version=version,
+            expected_version=_version(),
             text=request.form.get("takeaway", ""),
         ),
     )
@@ -526,7 +520,6 @@ def add_takeaway(article_id: int):
 @bp.post("/articles/<int:article_id>/takeaways/<int:item_id>")
 def update_takeaway(article_id: int, item_id: int):
     """Change one takeaway in place."""
-    version = _version()
     return _list_save(
         article_id,
         "takeaway",
@@ -537,7 +530,7 @@ def update_takeaway(article_id: int, item_id: int):
             article,
             current_user,
             item_id,
-            expected_version=version,
+            expected_version=_version(),
             text=request.form.get("takeaway", ""),
         ),
         item_id,
@@ -547,7 +540,6 @@ def update_takeaway(article_id: int, item_id: int):
 @bp.post("/articles/<int:article_id>/takeaways/<int:item_id>/delete")
 def delete_takeaway(article_id: int, item_id: int):
     """Remove one takeaway, unless the list changed since it was shown."""
-    version = _version()
     return _list_save(
         article_id,
         "takeaway",
@@ -559,7 +551,7 @@ def delete_takeaway(article_id: int, item_id: int):
             current_user,
             "takeaways",
             item_id,
-            expected_version=version,
+            expected_version=_version(),
         ),
     )
 
@@ -567,7 +559,6 @@ def delete_takeaway(article_id: int, item_id: int):
 @bp.post("/articles/<int:article_id>/takeaways/<int:item_id>/move")
 def move_takeaway(article_id: int, item_id: int):
     """Move one takeaway up or down."""
-    version, direction = _version(), _direction()
     return _list_save(
         article_id,
         "takeaway",
@@ -579,8 +570,8 @@ def move_takeaway(article_id: int, item_id: int):
             current_user,
             "takeaways",
             item_id,
-            direction,
-            expected_version=version,
+            _direction(),
+            expected_version=_version(),
         ),
     )
 
@@ -600,7 +591,6 @@ def edit_questions(article_id: int):
 @bp.post("/articles/<int:article_id>/questions")
 def add_question(article_id: int):
     """Add a question and its answer."""
-    version = _version()
     return _list_save(
         article_id,
         "question",
@@ -610,7 +600,7 @@ def add_question(article_id: int):
             db.session,
             article,
             current_user,
-            expected_version=version,
+            expected_version=_version(),
             question=request.form.get("question", ""),
             answer=request.form.get("answer", ""),
         ),
@@ -620,7 +610,6 @@ def add_question(article_id: int):
 @bp.post("/articles/<int:article_id>/questions/<int:item_id>")
 def update_question(article_id: int, item_id: int):
     """Change one question and answer in place."""
-    version = _version()
     return _list_save(
         article_id,
         "question",
@@ -631,7 +620,7 @@ def update_question(article_id: int, item_id: int):
             article,
             current_user,
             item_id,
-            expected_version=version,
+            expected_version=_version(),
             question=request.form.get("question", ""),
             answer=request.form.get("answer", ""),
         ),
@@ -642,14 +631,18 @@ def update_question(article_id: int, item_id: int):
 @bp.post("/articles/<int:article_id>/questions/<int:item_id>/delete")
 def delete_question(article_id: int, item_id: int):
     """Remove one question, unless the list changed since it was shown."""
-    version = _version()
     return _list_save(
         article_id,
         "question",
         "question-list",
         "Question removed.",
         lambda article: editing.remove_item(
-            db.session, article, current_user, "faqs", item_id, expected_version=version
+            db.session,
+            article,
+            current_user,
+            "faqs",
+            item_id,
+            expected_version=_version(),
         ),
     )
 
@@ -657,7 +650,6 @@ def delete_question(article_id: int, item_id: int):
 @bp.post("/articles/<int:article_id>/questions/<int:item_id>/move")
 def move_question(article_id: int, item_id: int):
     """Move one question up or down."""
-    version, direction = _version(), _direction()
     return _list_save(
         article_id,
         "question",
@@ -669,8 +661,8 @@ def move_question(article_id: int, item_id: int):
             current_user,
             "faqs",
             item_id,
-            direction,
-            expected_version=version,
+            _direction(),
+            expected_version=_version(),
         ),
     )
 
