@@ -70,11 +70,6 @@ class Pending:
     def error(self, form: str, name: str) -> str | None:
         return self.errors.get(name) if self.form == form else None
 
-    def version_for(self, form: str, current: int) -> int:
-        """The version a form carries: always the current one, so after a
-        conflict "Keep my version" re-submits against the newer version."""
-        return current
-
 
 def preview_path(article_id: int) -> str:
     """The preview address (its view is wired up with the reader's template)."""

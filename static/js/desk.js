@@ -39,12 +39,16 @@
   var kept = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
-    var source = guardedForm(event.detail.requestConfig && event.detail.requestConfig.elt);
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var source = guardedForm(elt);
+    // "Use theirs" throws the unsaved text of that block away, on purpose.
+    var discard = elt && elt.hasAttribute && elt.hasAttribute("data-discard");
     var ok = event.detail.xhr && event.detail.xhr.status < 300;
     kept = [];
     if (!target || !target.querySelectorAll) { return; }
     target.querySelectorAll("form[data-guard]").forEach(function (form) {
       if (!form.id || !dirty.has(form.id)) { return; }
+      if (discard) { dirty.delete(form.id); return; }
       if (source && form.id === source.id) {
         // Saved: clean. Refused (422/409): the server echoes the text back.
         if (ok) { dirty.delete(form.id); }
