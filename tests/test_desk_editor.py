@@ -685,3 +685,86 @@ def test_category_choices_include_current_retired_category(
         o.text() for o in parse(client_author.get(url(article))).css("#category option")
     ]
     assert any("(retired)" in o for o in options) and "Fresh" in options
+
+
+# --- every block POST endpoint, with and without htmx ---------------------------
+
+POST_ENDPOINTS = [
+    ("/meta", "meta-block", "meta-block"),
+    ("/summary", "summary-block", "summary-block"),
+    ("/sections", "sections-block", "sections-block"),
+    ("/sections/{sid}", "section-{sid}-block", "section-{sid}-block"),
+    ("/sections/{sid}/delete", "sections-block", "sections-block"),
+    ("/sections/{sid}/move", "sections-block", "sections-block"),
+    ("/takeaways", "takeaways-block", "takeaways-block"),
+    ("/takeaways/{tid}", "takeaways-block", "takeaways-block"),
+    ("/takeaways/{tid}/delete", "takeaways-block", "takeaways-block"),
+    ("/takeaways/{tid}/move", "takeaways-block", "takeaways-block"),
+    ("/questions", "faqs-block", "faqs-block"),
+    ("/questions/{qid}", "faqs-block", "faqs-block"),
+    ("/questions/{qid}/delete", "faqs-block", "faqs-block"),
+    ("/questions/{qid}/move", "faqs-block", "faqs-block"),
+]
+
+
+def _post_data(article: Article, path: str) -> dict:
+    section = article.sections[0]
+    version = {
+        "/meta": article.meta_version,
+        "/summary": article.summary_version,
+    }.get(path)
+    if path.startswith("/sections"):
+        version = section.version
+    elif path.startswith("/takeaways"):
+        version = article.takeaways_version
+    elif path.startswith("/questions"):
+        version = article.faqs_version
+    return {
+        "version": version,
+        "title": "Title via endpoint test",
+        "category": str(article.category_id),
+        "summary": "Summary via endpoint test.",
+        "heading": "Heading",
+        "body": "Body via endpoint test.",
+        "takeaway": "Takeaway via endpoint test.",
+        "question": "Question via endpoint test?",
+        "answer": "Answer.",
+        "direction": "down",
+    }
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+@pytest.mark.parametrize(("path", "root", "anchor"), POST_ENDPOINTS)
+def test_every_block_post_endpoint(
+    client_author, article, author, path, root, anchor, htmx
+):
+    a = fresh(article)
+    editing.add_faq(
+        db.session,
+        a,
+        author,
+        expected_version=a.faqs_version,
+        question="Second?",
+        answer="Yes.",
+    )
+    db.session.commit()
+    a = fresh(article)
+    ids = {"sid": a.sections[0].id, "tid": a.takeaways[0].id, "qid": a.faqs[0].id}
+    before = a.version
+    response = client_author.post(
+        url(a, path.format(**ids)),
+        data=_post_data(a, path),
+        headers=HX if htmx else {},
+    )
+    if htmx:
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        assert is_fragment(response, root.format(**ids))
+        assert response.headers["HX-Trigger"] == "checklist-changed"
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"] == (
+            f"/desk/articles/{a.id}#{anchor.format(**ids)}"
+        )
+        page = client_author.get(response.headers["Location"])
+        assert parse(page).css_first(".flash-success") is not None
+    assert fresh(article).version == before + 1
