@@ -1,20 +1,40 @@
-"""The desk: dashboard, article creation and the editor."""
+"""The desk blueprint: its guard, the dashboard and article creation.
+
+The editor, history and admin views live in sibling modules on the same `bp`
+(imported at the bottom so their routes register with it).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from sqlalchemy import select
+from dataclasses import dataclass
+from typing import Any
 
-from editorial import editing, workflow
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from editorial import editing
 from editorial.desk.forms import NewArticleForm
 from editorial.errors import InvalidInput
 from editorial.extensions import db
-from editorial.models import Article, Category, State
+from editorial.models import Article, Category, Role, State, User
 from editorial.policy import Permission, can
-from editorial.web import hx_redirect
+from editorial.web import hx_redirect, render_page_or_block
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+PAGE_SIZE = 25
+GROUP_HEADINGS = {
+    State.DRAFT: "Drafts",
+    State.REVIEW: "In review",
+    State.PUBLISHED: "Published",
+}
+EMPTY_LINES = {
+    State.DRAFT: "No drafts.",
+    State.REVIEW: "Nothing is waiting for review.",
+    State.PUBLISHED: "Nothing published yet.",
+}
 
 
 @bp.before_request
@@ -28,17 +48,6 @@ def _require_login():
     return None
 
 
-@bp.get("/")
-def dashboard():
-    """The newsroom dashboard: articles grouped Drafts, In review, Published."""
-    stmt = select(Article).order_by(Article.updated_at.desc()).limit(300)
-    if not can(current_user, Permission.VIEW, _AnyArticle):
-        stmt = stmt.where(Article.author_id == current_user.id)
-    articles = db.session.scalars(stmt).all()
-    groups = {state: [a for a in articles if a.state == state] for state in State}
-    return render_template("desk/dashboard.html", groups=groups)
-
-
 class _AnyArticle:
     """Stands for "someone else's article" when asking the policy about scope."""
 
@@ -46,18 +55,190 @@ class _AnyArticle:
     state = State.DRAFT
 
 
-def _category_choices() -> list[tuple[str, str]]:
-    rows = db.session.scalars(
-        select(Category).where(Category.retired.is_(False)).order_by(Category.position)
+def sees_all_articles(user: Any) -> bool:
+    """Editors and admins see every article; authors only their own."""
+    return can(user, Permission.VIEW, _AnyArticle)
+
+
+# --- dashboard -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's GET filters, parsed leniently (bad values are ignored)."""
+
+    category: int | None = None
+    author: int | None = None
+    state: State | None = None
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args: Any, may_filter_author: bool) -> Filters:
+        def number(name: str) -> int | None:
+            value = args.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        try:
+            state = State(args.get("state", ""))
+        except ValueError:
+            state = None
+        return cls(
+            category=number("category"),
+            author=number("author") if may_filter_author else None,
+            state=state,
+            q=args.get("q", "").strip()[:100],
+        )
+
+    def apply(self, stmt: Any) -> Any:
+        if self.category is not None:
+            stmt = stmt.where(Article.category_id == self.category)
+        if self.author is not None:
+            stmt = stmt.where(Article.author_id == self.author)
+        if self.state is not None:
+            stmt = stmt.where(Article.state == self.state)
+        if self.q:
+            escaped = (
+                self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            )
+            stmt = stmt.where(Article.title.ilike(f"%{escaped}%", escape="\\"))
+        return stmt
+
+    @property
+    def active(self) -> bool:
+        return bool(self.category or self.author or self.state or self.q)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One dashboard group: a state's heading, its count and one page of rows."""
+
+    state: State
+    heading: str
+    count: int
+    rows: list[Article]
+    page: int
+    pages: int
+    page_param: str
+    queue: bool = False
+
+
+def _page_number(name: str) -> int:
+    value = request.args.get(name, "1")
+    return max(1, min(int(value), 10_000)) if value.isdigit() else 1
+
+
+def _groups(filters: Filters, see_all: bool) -> list[Group]:
+    """Count per state in one query, then one joined query per group's page."""
+    base = select(Article)
+    if not see_all:
+        base = base.where(Article.author_id == current_user.id)
+    base = filters.apply(base)
+    count_stmt = select(Article.state, func.count()).group_by(Article.state)
+    if not see_all:
+        count_stmt = count_stmt.where(Article.author_id == current_user.id)
+    counts = dict(db.session.execute(filters.apply(count_stmt)).all())
+    # Editors work the review queue first, oldest submission first.
+    order = (
+        (State.REVIEW, State.DRAFT, State.PUBLISHED)
+        if see_all
+        else (State.DRAFT, State.REVIEW, State.PUBLISHED)
     )
-    return [(str(c.id), c.name) for c in rows]
+    groups = []
+    for state in order:
+        count = counts.get(state, 0)
+        param = f"{state.value}_page"
+        pages = max(1, -(-count // PAGE_SIZE))
+        page = min(_page_number(param), pages)
+        rows: list[Article] = []
+        if count:
+            sort = (
+                (Article.submitted_at.asc(), Article.id.asc())
+                if state == State.REVIEW
+                else (Article.updated_at.desc(), Article.id.desc())
+            )
+            rows = list(
+                db.session.scalars(
+                    base.where(Article.state == state)
+                    .options(
+                        joinedload(Article.category),
+                        joinedload(Article.author),
+                        joinedload(Article.updated_by),
+                    )
+                    .order_by(*sort)
+                    .limit(PAGE_SIZE)
+                    .offset((page - 1) * PAGE_SIZE)
+                )
+            )
+        groups.append(
+            Group(
+                state=state,
+                heading=GROUP_HEADINGS[state],
+                count=count,
+                rows=rows,
+                page=page,
+                pages=pages,
+                page_param=param,
+                queue=see_all and state == State.REVIEW,
+            )
+        )
+    return groups
+
+
+def dashboard_url(**changes: Any) -> str:
+    """The current dashboard URL with some query arguments changed."""
+    args = {k: v for k, v in request.args.items() if v}
+    args.update({k: v for k, v in changes.items()})
+    return url_for("desk.dashboard", **{k: v for k, v in args.items() if v})
+
+
+@bp.get("/")
+def dashboard():
+    """The newsroom dashboard: Drafts, In review, Published; filters for editors."""
+    see_all = sees_all_articles(current_user)
+    filters = Filters.from_args(request.args, see_all)
+    categories = db.session.scalars(
+        select(Category).order_by(Category.retired, Category.position, Category.id)
+    ).all()
+    authors = (
+        db.session.scalars(select(User).order_by(User.display_name)).all()
+        if see_all
+        else []
+    )
+    return render_page_or_block(
+        "desk/dashboard.html",
+        "list_block",
+        groups=_groups(filters, see_all),
+        filters=filters,
+        see_all=see_all,
+        categories=categories,
+        authors=authors,
+        EMPTY_LINES=EMPTY_LINES,
+        dashboard_url=dashboard_url,
+        Role=Role,
+    )
+
+
+# --- new article -----------------------------------------------------------------
+
+
+def category_choices(keep: int | None = None) -> list[Category]:
+    """Categories a writer may choose: active ones, plus the article's own."""
+    return list(
+        db.session.scalars(
+            select(Category)
+            .where((Category.retired.is_(False)) | (Category.id == (keep or 0)))
+            .order_by(Category.position, Category.id)
+        )
+    )
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
 def new_article():
     """Ask for Title and Category, create the draft, open its editor."""
     form = NewArticleForm()
-    form.category.choices = [("", "Choose…"), *_category_choices()]
+    form.category.choices = [("", "Choose…")] + [
+        (str(c.id), c.name) for c in category_choices()
+    ]
     status = 200
     if form.validate_on_submit():
         try:
@@ -68,6 +249,7 @@ def new_article():
                 category_id=form.category.data,
             )
         except InvalidInput as error:
+            db.session.rollback()
             getattr(form, error.field).errors.append(error.message)
             status = 422
         else:
@@ -79,16 +261,9 @@ def new_article():
             )
     elif request.method == "POST":
         status = 422
-    return render_template("desk/new_article.html", form=form), status
-
-
-@bp.get("/articles/<int:article_id>")
-def edit_article(article_id: int):
-    """The editor for one article (read-only where the policy says so)."""
-    article = editing.get_article_for(db.session, article_id, current_user)
-    return render_template(
-        "desk/editor.html",
-        article=article,
-        actions=workflow.available_actions(article, current_user),
-        may_edit=can(current_user, Permission.EDIT, article),
+    return render_page_or_block(
+        "desk/new_article.html", "new_article_block", status=status, form=form
     )
+
+
+from editorial.desk import admin, editor, history  # noqa: E402,F401

@@ -1,0 +1,716 @@
+"""The article editor: the page, and one small endpoint per block.
+
+Each block endpoint loads the article, calls the domain (editing / workflow),
+commits once, and answers with its own block (htmx) or a 303 back to the editor
+(plain form post). A refused value re-renders the block or page with the
+message next to the field (422); a stale version renders the conflict view (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from editorial import checklist, editing, workflow
+from editorial import content as limits
+from editorial.desk.views import bp, category_choices
+from editorial.errors import (
+    ChecklistFailed,
+    IllegalTransition,
+    InvalidInput,
+    StaleBlock,
+    StaleVersion,
+)
+from editorial.extensions import db
+from editorial.models import Article, ArticleSection
+from editorial.policy import Permission, can
+from editorial.web import hx_redirect, is_fragment_request, render_page_or_block
+
+TEMPLATE = "desk/editor.html"
+# Sent with every successful block save: the checklist and workflow panels
+# listen for it and reload themselves (hx-trigger="checklist-changed from:body").
+CHANGED_EVENT = "checklist-changed"
+
+ACTION_MESSAGES = {
+    "submit": "Submitted for review.",
+    "withdraw": "Withdrawn: the article is a draft again.",
+    "request_changes": "Changes requested: the article is back with its author.",
+    "publish": "Published.",
+    "publish_update": "Update published.",
+    "unpublish": "Unpublished: the public address now answers 410 Gone.",
+}
+
+
+@dataclass
+class Pending:
+    """What the user just submitted to one form, and why it was refused.
+
+    `form` names the form ("summary", "section-12", "takeaway-new", …); the
+    template puts `values` back into that form and `errors` next to its fields.
+    """
+
+    form: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    conflict: StaleBlock | None = None
+    theirs: list[tuple[str, str]] | None = None
+    message: str = ""
+    findings: list[Any] = field(default_factory=list)
+    saved: str = ""
+
+    def value(self, form: str, name: str, default: Any) -> Any:
+        if self.form == form and name in self.values:
+            return self.values[name]
+        return default
+
+    def error(self, form: str, name: str) -> str | None:
+        return self.errors.get(name) if self.form == form else None
+
+
+def preview_path(article_id: int) -> str:
+    """The preview address (its view is wired up with the reader's template)."""
+    return url_for("desk.edit_article", article_id=article_id) + "/preview"
+
+
+def _load(article_id: int) -> Article:
+    return editing.get_article_for(db.session, article_id, current_user)
+
+
+def _findings(article: Article) -> list[Any]:
+    found = checklist.check_article(article.working_content())
+    return sorted(found, key=lambda f: f.severity != checklist.ERROR)
+
+
+def _context(
+    article: Article, pending: Pending | None = None, mode: str = "edit"
+) -> dict[str, Any]:
+    return {
+        "article": article,
+        "may_edit": can(current_user, Permission.EDIT, article),
+        "mode": mode,
+        "categories": category_choices(article.category_id),
+        "actions": workflow.available_actions(article, current_user),
+        "findings": _findings(article),
+        "note": workflow.last_note_for_author(db.session, article),
+        "pending": pending or Pending(),
+        "preview_url": preview_path(article.id),
+        "limits": limits,
+    }
+
+
+def _section_context(article: Article, section_id: int) -> dict[str, Any]:
+    for index, section in enumerate(article.sections):
+        if section.id == section_id:
+            return {"section": section, "section_index": index}
+    abort(404)
+
+
+def render_editor_block(
+    article: Article,
+    block: str,
+    *,
+    status: int = 200,
+    pending: Pending | None = None,
+    mode: str = "edit",
+    changed: bool = False,
+    **extra: Any,
+) -> Response:
+    """The whole editor page, or one of its blocks for an htmx request."""
+    response = render_page_or_block(
+        TEMPLATE, block, status=status, **_context(article, pending, mode), **extra
+    )
+    if changed:
+        response.headers["HX-Trigger"] = CHANGED_EVENT
+    return response
+
+
+def _version() -> int:
+    raw = request.form.get("version", "")
+    if not raw.isdigit():
+        abort(400)
+    return int(raw)
+
+
+def _submitted() -> dict[str, str]:
+    return {k: v for k, v in request.form.items() if k not in ("csrf_token",)}
+
+
+def _editor_url(article_id: int, anchor: str) -> str:
+    return url_for("desk.edit_article", article_id=article_id) + "#" + anchor
+
+
+def _save(
+    article_id: int,
+    *,
+    block: str,
+    form: str,
+    anchor: str,
+    saved: str,
+    change: Callable[[Article], None],
+    extra: Callable[[Article], dict[str, Any]] | None = None,
+    on_conflict: Callable[[Article, Pending], tuple[str, str | None]] | None = None,
+    theirs: Callable[[Article], list[tuple[str, str]] | None] | None = None,
+) -> Response:
+    """Run one block save and answer with the block, the page or a redirect.
+
+    `on_conflict` may pick another block to answer with (and an htmx target to
+    swap instead), e.g. when the section being saved was removed meanwhile.
+    """
+    article = _load(article_id)
+    try:
+        change(article)
+    except (InvalidInput, StaleBlock) as error:
+        db.session.rollback()
+        article = _load(article_id)
+        pending = Pending(form=form, values=_submitted())
+        status, retarget, answer = 409, None, block
+        if isinstance(error, InvalidInput):
+            pending.errors = {error.field: error.message}
+            status = 422
+        else:
+            pending.conflict = error
+            pending.theirs = theirs(article) if theirs else None
+            if on_conflict:
+                answer, retarget = on_conflict(article, pending)
+        context = extra(article) if extra and answer == block else {}
+        response = render_editor_block(
+            article, answer, status=status, pending=pending, **context
+        )
+        if retarget and is_fragment_request():
+            response.headers["HX-Retarget"] = retarget
+            response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    db.session.commit()
+    if is_fragment_request():
+        article = _load(article_id)
+        context = extra(article) if extra else {}
+        return render_editor_block(
+            article, block, pending=Pending(saved=form), changed=True, **context
+        )
+    flash(saved, "success")
+    return redirect(_editor_url(article_id, anchor), code=303)
+
+
+# --- the page --------------------------------------------------------------------
+
+
+@bp.get("/articles/<int:article_id>")
+def edit_article(article_id: int):
+    """The editor for one article (read-only where the policy says so)."""
+    return render_editor_block(_load(article_id), "editor_block")
+
+
+def _show_or_edit(article_id: int, block: str, mode: str, **extra: Any) -> Response:
+    article = _load(article_id)
+    if mode == "edit" and not can(current_user, Permission.EDIT, article):
+        abort(403)
+    return render_editor_block(article, block, mode=mode, **extra)
+
+
+# --- title and category ----------------------------------------------------------
+
+
+@bp.get("/articles/<int:article_id>/meta")
+def show_meta(article_id: int):
+    """Title, category and address, as saved."""
+    return _show_or_edit(article_id, "meta_block", "show")
+
+
+@bp.get("/articles/<int:article_id>/meta/edit")
+def edit_meta(article_id: int):
+    """Title and category, as a form."""
+    return _show_or_edit(article_id, "meta_block", "edit")
+
+
+@bp.post("/articles/<int:article_id>/meta")
+def update_meta(article_id: int):
+    """Save title and category (and the address, until the first publication)."""
+
+    def change(article: Article) -> None:
+        slug = request.form.get("slug") if not article.first_published_at else None
+        editing.update_meta(
+            db.session,
+            article,
+            current_user,
+            expected_version=_version(),
+            title=request.form.get("title", ""),
+            category_id=request.form.get("category"),
+            slug=slug,
+        )
+
+    return _save(
+        article_id,
+        block="meta_block",
+        form="meta",
+        anchor="meta-block",
+        saved="Title and category saved.",
+        change=change,
+    )
+
+
+# --- quick summary ---------------------------------------------------------------
+
+
+@bp.get("/articles/<int:article_id>/summary")
+def show_summary(article_id: int):
+    """The Quick summary, as saved."""
+    return _show_or_edit(article_id, "summary_block", "show")
+
+
+@bp.get("/articles/<int:article_id>/summary/edit")
+def edit_summary(article_id: int):
+    """The Quick summary, as a form (also "Use theirs" after a conflict)."""
+    return _show_or_edit(article_id, "summary_block", "edit")
+
+
+@bp.post("/articles/<int:article_id>/summary")
+def update_summary(article_id: int):
+    """Save the Quick summary against its version."""
+    return _save(
+        article_id,
+        block="summary_block",
+        form="summary",
+        anchor="summary-block",
+        saved="Quick summary saved.",
+        change=lambda article: editing.update_summary(
+            db.session,
+            article,
+            current_user,
+            expected_version=_version(),
+            summary=request.form.get("summary", ""),
+        ),
+    )
+
+
+# --- sections --------------------------------------------------------------------
+
+
+@bp.get("/articles/<int:article_id>/sections")
+def show_sections(article_id: int):
+    """Every section (after a move, add or removal, or to take theirs)."""
+    article = _load(article_id)
+    mode = "edit" if can(current_user, Permission.EDIT, article) else "show"
+    return render_editor_block(article, "sections_block", mode=mode)
+
+
+@bp.get("/articles/<int:article_id>/sections/<int:section_id>")
+def show_section(article_id: int, section_id: int):
+    """One section, as saved."""
+    article = _load(article_id)
+    return render_editor_block(
+        article, "section_block", mode="show", **_section_context(article, section_id)
+    )
+
+
+@bp.get("/articles/<int:article_id>/sections/<int:section_id>/edit")
+def edit_section(article_id: int, section_id: int):
+    """One section, as a form (also "Use theirs" after a conflict)."""
+    article = _load(article_id)
+    if not can(current_user, Permission.EDIT, article):
+        abort(403)
+    return render_editor_block(
+        article, "section_block", **_section_context(article, section_id)
+    )
+
+
+@bp.post("/articles/<int:article_id>/sections")
+def add_section(article_id: int):
+    """Append a section (empty, or with the text of one removed meanwhile)."""
+    return _save(
+        article_id,
+        block="sections_block",
+        form="sections",
+        anchor="sections-block",
+        saved="Section added.",
+        change=lambda article: editing.add_section(
+            db.session,
+            article,
+            current_user,
+            heading=request.form.get("heading", ""),
+            body=request.form.get("body", ""),
+        ),
+    )
+
+
+def _section_removed(article: Article, pending: Pending) -> tuple[str, str | None]:
+    """A conflict on a removed section answers with the sections block."""
+    assert pending.conflict is not None
+    if pending.conflict.removed:
+        pending.form = "section-removed"
+        return "sections_block", "#sections-block"
+    return "section_block", None
+
+
+def _section_theirs(section_id: int) -> Callable[[Article], list[tuple[str, str]]]:
+    def theirs(article: Article) -> list[tuple[str, str]]:
+        section = db.session.get(ArticleSection, section_id)
+        if section is None or section.article_id != article.id:
+            return []
+        return [("Heading", section.heading), ("Body", section.body)]
+
+    return theirs
+
+
+@bp.post("/articles/<int:article_id>/sections/<int:section_id>")
+def update_section(article_id: int, section_id: int):
+    """Save one section's heading and body against its own version."""
+    return _save(
+        article_id,
+        block="section_block",
+        form=f"section-{section_id}",
+        anchor=f"section-{section_id}-block",
+        saved="Section saved.",
+        change=lambda article: editing.update_section(
+            db.session,
+            article,
+            current_user,
+            section_id,
+            expected_version=_version(),
+            heading=request.form.get("heading", ""),
+            body=request.form.get("body", ""),
+        ),
+        extra=lambda article: _section_context(article, section_id),
+        on_conflict=_section_removed,
+        theirs=_section_theirs(section_id),
+    )
+
+
+@bp.post("/articles/<int:article_id>/sections/<int:section_id>/delete")
+def delete_section(article_id: int, section_id: int):
+    """Remove a section, unless it changed since it was shown."""
+    return _save(
+        article_id,
+        block="sections_block",
+        form="section-list",
+        anchor="sections-block",
+        saved="Section removed.",
+        change=lambda article: editing.remove_section(
+            db.session, article, current_user, section_id, expected_version=_version()
+        ),
+    )
+
+
+@bp.post("/articles/<int:article_id>/sections/<int:section_id>/move")
+def move_section(article_id: int, section_id: int):
+    """Move a section one place up or down."""
+    return _save(
+        article_id,
+        block="sections_block",
+        form="section-list",
+        anchor="sections-block",
+        saved="Section moved.",
+        change=lambda article: editing.move_section(
+            db.session, article, current_user, section_id, _direction()
+        ),
+    )
+
+
+def _direction() -> str:
+    direction = request.form.get("direction", "")
+    if direction not in ("up", "down"):
+        abort(400)
+    return direction
+
+
+# --- takeaways and questions: lists under one version ---------------------------
+
+
+def _list_conflict(
+    kind: str, item_id: int | None
+) -> Callable[[Article, Pending], tuple[str, str | None]]:
+    """After a list conflict: an edited item that is gone moves its text into
+    the "add" form, so the words are kept and can be added again."""
+    block = "takeaways_block" if kind == "takeaway" else "faqs_block"
+    items_of = (lambda a: a.takeaways) if kind == "takeaway" else (lambda a: a.faqs)
+
+    def on_conflict(article: Article, pending: Pending) -> tuple[str, str | None]:
+        if item_id is not None and item_id not in {i.id for i in items_of(article)}:
+            pending.form = f"{kind}-new"
+            pending.theirs = None
+            assert pending.conflict is not None
+            pending.conflict.message = (
+                f"{pending.conflict.block} was changed by "
+                f"{pending.conflict.changed_by or 'someone else'}: the item you "
+                "edited was removed. Your text is in the field below."
+            )
+        return block, None
+
+    return on_conflict
+
+
+def _item_theirs(kind: str, item_id: int) -> Callable[[Article], Any]:
+    def theirs(article: Article) -> list[tuple[str, str]] | None:
+        if kind == "takeaway":
+            for item in article.takeaways:
+                if item.id == item_id:
+                    return [("Takeaway", item.text)]
+        else:
+            for item in article.faqs:
+                if item.id == item_id:
+                    return [("Question", item.question), ("Answer", item.answer)]
+        return None
+
+    return theirs
+
+
+def _list_save(
+    article_id: int,
+    kind: str,
+    form: str,
+    saved: str,
+    change: Callable[[Article], None],
+    item_id: int | None = None,
+) -> Response:
+    block, anchor = (
+        ("takeaways_block", "takeaways-block")
+        if kind == "takeaway"
+        else ("faqs_block", "faqs-block")
+    )
+    return _save(
+        article_id,
+        block=block,
+        form=form,
+        anchor=anchor,
+        saved=saved,
+        change=change,
+        on_conflict=_list_conflict(kind, item_id),
+        theirs=_item_theirs(kind, item_id) if item_id is not None else None,
+    )
+
+
+@bp.get("/articles/<int:article_id>/takeaways")
+def show_takeaways(article_id: int):
+    """Key takeaways, as saved."""
+    return _show_or_edit(article_id, "takeaways_block", "show")
+
+
+@bp.get("/articles/<int:article_id>/takeaways/edit")
+def edit_takeaways(article_id: int):
+    """Key takeaways, as forms (also "Use theirs" after a conflict)."""
+    return _show_or_edit(article_id, "takeaways_block", "edit")
+
+
+@bp.post("/articles/<int:article_id>/takeaways")
+def add_takeaway(article_id: int):
+    """Add the text typed in the Takeaway field as a new point."""
+    return _list_save(
+        article_id,
+        "takeaway",
+        "takeaway-new",
+        "Takeaway added.",
+        lambda article: editing.add_takeaway(
+            db.session,
+            article,
+            current_user,
+            expected_version=_version(),
+            text=request.form.get("takeaway", ""),
+        ),
+    )
+
+
+@bp.post("/articles/<int:article_id>/takeaways/<int:item_id>")
+def update_takeaway(article_id: int, item_id: int):
+    """Change one takeaway in place."""
+    return _list_save(
+        article_id,
+        "takeaway",
+        f"takeaway-{item_id}",
+        "Takeaway saved.",
+        lambda article: editing.update_takeaway(
+            db.session,
+            article,
+            current_user,
+            item_id,
+            expected_version=_version(),
+            text=request.form.get("takeaway", ""),
+        ),
+        item_id,
+    )
+
+
+@bp.post("/articles/<int:article_id>/takeaways/<int:item_id>/delete")
+def delete_takeaway(article_id: int, item_id: int):
+    """Remove one takeaway, unless the list changed since it was shown."""
+    return _list_save(
+        article_id,
+        "takeaway",
+        "takeaway-list",
+        "Takeaway removed.",
+        lambda article: editing.remove_item(
+            db.session,
+            article,
+            current_user,
+            "takeaways",
+            item_id,
+            expected_version=_version(),
+        ),
+    )
+
+
+@bp.post("/articles/<int:article_id>/takeaways/<int:item_id>/move")
+def move_takeaway(article_id: int, item_id: int):
+    """Move one takeaway up or down."""
+    return _list_save(
+        article_id,
+        "takeaway",
+        "takeaway-list",
+        "Takeaway moved.",
+        lambda article: editing.move_item(
+            db.session,
+            article,
+            current_user,
+            "takeaways",
+            item_id,
+            _direction(),
+            expected_version=_version(),
+        ),
+    )
+
+
+@bp.get("/articles/<int:article_id>/questions")
+def show_questions(article_id: int):
+    """People also ask, as saved."""
+    return _show_or_edit(article_id, "faqs_block", "show")
+
+
+@bp.get("/articles/<int:article_id>/questions/edit")
+def edit_questions(article_id: int):
+    """People also ask, as forms (also "Use theirs" after a conflict)."""
+    return _show_or_edit(article_id, "faqs_block", "edit")
+
+
+@bp.post("/articles/<int:article_id>/questions")
+def add_question(article_id: int):
+    """Add a question and its answer."""
+    return _list_save(
+        article_id,
+        "question",
+        "question-new",
+        "Question added.",
+        lambda article: editing.add_faq(
+            db.session,
+            article,
+            current_user,
+            expected_version=_version(),
+            question=request.form.get("question", ""),
+            answer=request.form.get("answer", ""),
+        ),
+    )
+
+
+@bp.post("/articles/<int:article_id>/questions/<int:item_id>")
+def update_question(article_id: int, item_id: int):
+    """Change one question and answer in place."""
+    return _list_save(
+        article_id,
+        "question",
+        f"question-{item_id}",
+        "Question saved.",
+        lambda article: editing.update_faq(
+            db.session,
+            article,
+            current_user,
+            item_id,
+            expected_version=_version(),
+            question=request.form.get("question", ""),
+            answer=request.form.get("answer", ""),
+        ),
+        item_id,
+    )
+
+
+@bp.post("/articles/<int:article_id>/questions/<int:item_id>/delete")
+def delete_question(article_id: int, item_id: int):
+    """Remove one question, unless the list changed since it was shown."""
+    return _list_save(
+        article_id,
+        "question",
+        "question-list",
+        "Question removed.",
+        lambda article: editing.remove_item(
+            db.session,
+            article,
+            current_user,
+            "faqs",
+            item_id,
+            expected_version=_version(),
+        ),
+    )
+
+
+@bp.post("/articles/<int:article_id>/questions/<int:item_id>/move")
+def move_question(article_id: int, item_id: int):
+    """Move one question up or down."""
+    return _list_save(
+        article_id,
+        "question",
+        "question-list",
+        "Question moved.",
+        lambda article: editing.move_item(
+            db.session,
+            article,
+            current_user,
+            "faqs",
+            item_id,
+            _direction(),
+            expected_version=_version(),
+        ),
+    )
+
+
+# --- checklist and workflow ------------------------------------------------------
+
+
+@bp.get("/articles/<int:article_id>/checklist")
+def show_checklist(article_id: int):
+    """The checklist panel, reloaded after each save."""
+    return render_editor_block(_load(article_id), "checklist_block")
+
+
+@bp.get("/articles/<int:article_id>/actions")
+def show_actions(article_id: int):
+    """The workflow buttons (reloaded after each save: they carry the version)."""
+    return render_editor_block(_load(article_id), "actions_block")
+
+
+@bp.post("/articles/<int:article_id>/actions/<name>")
+def apply_action(article_id: int, name: str):
+    """Take a workflow action; the engine asks the policy again."""
+    article = _load(article_id)
+    action = workflow.get_action(name)
+    version = _version()
+    pending = Pending(form=f"action-{name}", values=_submitted())
+    try:
+        workflow.apply(
+            db.session,
+            article,
+            name,
+            current_user,
+            expected_version=version,
+            note=request.form.get(action.needs) if action.needs else None,
+        )
+    except InvalidInput as error:
+        pending.errors = {error.field: error.message}
+        status = 422
+    except ChecklistFailed as error:
+        pending.message = error.message
+        pending.findings = list(error.findings)
+        status = 422
+    except (StaleVersion, IllegalTransition) as error:
+        pending.message = error.message
+        status = 409
+    else:
+        db.session.commit()
+        return hx_redirect(
+            url_for("desk.edit_article", article_id=article_id),
+            ACTION_MESSAGES[name],
+            "success",
+        )
+    db.session.rollback()
+    return render_editor_block(
+        _load(article_id), "actions_block", status=status, pending=pending
+    )

@@ -1,0 +1,110 @@
+"""An article's history: transitions, revisions and block-by-block diffs."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import defer, joinedload
+
+from editorial import diff, editing
+from editorial.desk.views import bp
+from editorial.extensions import db
+from editorial.models import Article, Revision, Transition
+from editorial.policy import Permission, can
+from editorial.web import render_page_or_block
+
+REVISIONS_SHOWN = 200
+_BLOCK_NAMES = {
+    "created": "Created",
+    "meta": "Title and category",
+    "summary": "Quick summary",
+    "sections": "Sections (added, moved or removed)",
+    "takeaways": "Key takeaways",
+    "faqs": "People also ask",
+    "workflow": "Workflow",
+}
+
+
+def block_name(block: str) -> str:
+    """A revision's block key, in words."""
+    if block.startswith("section:"):
+        return "Section"
+    return _BLOCK_NAMES.get(block, block)
+
+
+def _revision(article: Article, number: int) -> Revision | None:
+    return db.session.scalar(
+        select(Revision)
+        .options(joinedload(Revision.created_by))
+        .where(Revision.article_id == article.id, Revision.number == number)
+    )
+
+
+def _previous(revision: Revision) -> Revision | None:
+    return db.session.scalar(
+        select(Revision)
+        .where(
+            Revision.article_id == revision.article_id,
+            Revision.number < revision.number,
+        )
+        .order_by(Revision.number.desc())
+        .limit(1)
+    )
+
+
+@bp.get("/articles/<int:article_id>/history")
+def history(article_id: int):
+    """Transitions with notes, every revision, and the diff of one revision."""
+    article = editing.get_article_for(db.session, article_id, current_user)
+    transitions = db.session.scalars(
+        select(Transition)
+        .options(joinedload(Transition.actor), joinedload(Transition.revision))
+        .where(Transition.article_id == article.id)
+        .order_by(Transition.created_at.desc(), Transition.id.desc())
+    ).all()
+    revisions = db.session.scalars(
+        select(Revision)
+        .options(defer(Revision.content), joinedload(Revision.created_by))
+        .where(Revision.article_id == article.id)
+        .order_by(Revision.number.desc())
+        .limit(REVISIONS_SHOWN)
+    ).all()
+    wanted = request.args.get("rev", "")
+    number = (
+        int(wanted) if wanted.isdigit() else (revisions[0].number if revisions else 0)
+    )
+    selected = _revision(article, number)
+    previous = _previous(selected) if selected else None
+    changes = (
+        diff.diff_content(
+            previous.article_content() if previous else None,
+            selected.article_content(),
+        )
+        if selected
+        else []
+    )
+    since_submission = None
+    submitted = None
+    if (
+        can(current_user, Permission.SEE_DIFF, article)
+        and article.submitted_revision_id
+    ):
+        submitted = db.session.get(Revision, article.submitted_revision_id)
+        if submitted is not None:
+            since_submission = diff.diff_content(
+                submitted.article_content(), article.working_content()
+            )
+    return render_page_or_block(
+        "desk/history.html",
+        "diff_block",
+        article=article,
+        transitions=transitions,
+        revisions=revisions,
+        selected=selected,
+        previous=previous,
+        changes=changes,
+        submitted=submitted,
+        since_submission=since_submission,
+        describe_block=block_name,
+    )
