@@ -18,6 +18,7 @@ from editorial.errors import InvalidInput, NotAllowed, NotFound
 from editorial.models import Category, User
 from editorial.policy import Permission, can
 from editorial.rendering import slugify
+from editorial.signals import mark_reader_change
 
 NAME_MAX = 80
 
@@ -88,6 +89,7 @@ def create_category(session: Session, actor: User, name: Any) -> Category:
     session.add(category)
     session.flush()
     audit(session, actor, "category.create", None, f"{category.slug}: {clean}")
+    mark_reader_change(session)
     return category
 
 
@@ -108,6 +110,7 @@ def rename_category(
             None,
             f"{category.slug}: {old} -> {clean}",
         )
+        mark_reader_change(session)
     return category
 
 
@@ -128,6 +131,7 @@ def move_category(
         for position, item in enumerate(categories, 1):
             item.position = position
         audit(session, actor, "category.move", None, f"{category.slug}: {direction}")
+        mark_reader_change(session)
     return category
 
 
@@ -141,4 +145,5 @@ def set_retired(
         category.retired = retired
         action = "category.retire" if retired else "category.restore"
         audit(session, actor, action, None, category.slug)
+        mark_reader_change(session)
     return category

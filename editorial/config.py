@@ -68,6 +68,7 @@ def load(instance_path: Path) -> dict[str, Any]:
         or ("RedisCache" if redis_url else "SimpleCache"),
         "CACHE_REDIS_URL": redis_url,
         "CACHE_DEFAULT_TIMEOUT": 300,
+        "CACHE_NO_NULL_WARNING": True,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or None,

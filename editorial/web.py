@@ -22,6 +22,7 @@ from flask import (
     request,
     session,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response as htmx_response
 from jinja2_fragments.flask import render_block
@@ -240,6 +241,21 @@ def _template_globals(app: Flask) -> None:
     app.jinja_env.filters["json_ld"] = rendering.json_ld
 
 
+class PublicAwareSessionInterface(SecureCookieSessionInterface):
+    """The cookie session, except that a response declared `Cache-Control:
+    public` (a reader page, the same for everyone) does not `Vary: Cookie`.
+
+    Flask marks the session accessed whenever anything reads it (Flask-Login
+    does on every request), which would make every reader page vary by cookie
+    and uncacheable for any shared cache.
+    """
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        super().save_session(app, session, response)
+        if response.cache_control.public and "Set-Cookie" not in response.headers:
+            response.vary.discard("Cookie")
+
+
 class BoundedIntConverter(IntegerConverter):
     """`<int:…>` limited to what a database integer column holds, so an absurd
     id in a URL is a 404 rather than an overflow error in the database."""
@@ -252,6 +268,7 @@ class BoundedIntConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Bind the extensions and blueprints to `app`."""
     app.url_map.converters["int"] = BoundedIntConverter
+    app.session_interface = PublicAwareSessionInterface()
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix

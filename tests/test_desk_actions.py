@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import func, select
-from test_desk_helpers import block, error_for, is_fragment, parse
 
 from editorial import editing
 from editorial.extensions import db
 from editorial.models import Article, Role, State, Transition
+from tests.conftest import PASSWORD
+from tests.test_desk_helpers import block, error_for, is_fragment, parse
 
 HX = {"HX-Request": "true"}
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
-from test_desk_helpers import error_for, is_fragment, parse
 
 from editorial import categories
 from editorial.errors import InvalidInput, NotAllowed
 from editorial.extensions import db
 from editorial.models import AuditEvent, Category, Role, User
+from tests.conftest import PASSWORD
+from tests.test_desk_helpers import error_for, is_fragment, parse
 
 HX = {"HX-Request": "true"}
 

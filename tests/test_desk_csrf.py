@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_desk_helpers import parse
 
 from editorial.extensions import db
 from editorial.models import Article, Role
+from tests.test_desk_helpers import parse
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def app_config():
 
 
 def _login(client, user) -> None:  # noqa: ANN001
-    from conftest import PASSWORD
+    from tests.conftest import PASSWORD
 
     page = client.get("/login")
     token = parse(page).css_first('input[name="csrf_token"]').attributes["value"]

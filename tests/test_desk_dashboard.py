@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import count_queries
 from sqlalchemy import select, update
-from test_desk_helpers import is_fragment, parse
 
 from editorial.extensions import db
 from editorial.models import Article, Role, State
+from tests.conftest import count_queries
+from tests.test_desk_helpers import is_fragment, parse
 
 
 def _group_titles(response, state: str) -> list[str]:  # noqa: ANN001

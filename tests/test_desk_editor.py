@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import count_queries
 from sqlalchemy import func, select
-from test_desk_helpers import block, error_for, field_value, is_fragment, parse
 
 from editorial import editing
 from editorial.extensions import db
 from editorial.models import Article, Category, FaqItem, Revision, Role, Takeaway
+from tests.conftest import count_queries
+from tests.test_desk_helpers import block, error_for, field_value, is_fragment, parse
 
 HX = {"HX-Request": "true"}
 
@@ -478,7 +478,7 @@ def test_eleventh_question_is_refused(client_author, article, author):
 
 @pytest.fixture
 def client_editor(app, make_user):
-    from conftest import PASSWORD
+    from tests.conftest import PASSWORD
 
     editor = make_user(Role.EDITOR)
     client = app.test_client()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from conftest import count_queries
 from markupsafe import Markup
 from sqlalchemy import select
-from test_desk_helpers import is_fragment, parse
 
 from editorial import diff, editing, workflow
 from editorial.content import ArticleContent, Faq, Section
 from editorial.extensions import db
 from editorial.models import Article, Revision, Role
+from tests.conftest import count_queries
+from tests.test_desk_helpers import is_fragment, parse
 
 HX = {"HX-Request": "true"}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import event, insert, select
 
 from editorial import workflow
@@ -16,6 +17,13 @@ from editorial.extensions import db
 from editorial.models import Article, Category, SearchDocument, State, User, utcnow
 from editorial.reader import queries
 from tests.conftest import count_queries
+
+
+@pytest.fixture
+def app_config() -> dict[str, str]:
+    """Rendering cost is measured with the page cache off (a hit costs 0 SQL
+    statements: tests/test_page_cache.py)."""
+    return {"CACHE_TYPE": "NullCache"}
 
 
 def bulk_publish(

@@ -28,6 +28,7 @@ from editorial.errors import (
 from editorial.extensions import db
 from editorial.models import Article, ArticleSection
 from editorial.policy import Permission, can
+from editorial.reader.pages import article_page
 from editorial.web import hx_redirect, is_fragment_request, render_page_or_block
 
 TEMPLATE = "desk/editor.html"
@@ -72,8 +73,16 @@ class Pending:
 
 
 def preview_path(article_id: int) -> str:
-    """The preview address (its view is wired up with the reader's template)."""
-    return url_for("desk.edit_article", article_id=article_id) + "/preview"
+    """The preview address."""
+    return url_for("desk.preview_article", article_id=article_id)
+
+
+@bp.get("/articles/<int:article_id>/preview")
+def preview_article(article_id: int):
+    """The working copy exactly as readers would see it, marked as a preview."""
+    article = _load(article_id)
+    html = article_page(article.working_content(), article=article, preview=True)
+    return Response(html, mimetype="text/html")
 
 
 def _load(article_id: int) -> Article:
