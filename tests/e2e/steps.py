@@ -224,7 +224,13 @@ def wait_replaced(page: Page, *ids: str) -> None:
 
 def expect_only_block_replaced(page: Page, block_id: str) -> None:
     """After a save: `block_id` was swapped, the checklist and workflow panels
-    reloaded themselves, and no other block was touched. Marks again."""
+    reloaded themselves, no other block was touched, and `window.__marker`
+    (which the caller set once at the start) survived. Marks again."""
     wait_replaced(page, block_id, *RELOADING_PANELS)
-    assert replaced_blocks(page) - RELOADING_PANELS == {block_id}
+    replaced = replaced_blocks(page) - RELOADING_PANELS
+    assert replaced == {block_id}, (
+        f"expected only #{block_id} to be swapped, got {sorted(replaced)}"
+        " (a full page load replaces every block)"
+    )
+    assert page.evaluate("() => window.__marker") == 1, "the page was reloaded"
     mark_blocks(page)
