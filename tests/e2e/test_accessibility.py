@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+
+from tests.e2e.harness import DESKTOP, PHONE, LiveServer
+from tests.e2e.steps import Made, block, unique_title, write_article
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +47,7 @@ def test_dashboard(page: Page, login):
 
 
 def test_dashboard_on_a_phone(new_context, login):
-    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    page = new_context(viewport=PHONE).new_page()
     login(page, "author1")
     assert_no_serious_violations(page)
 
@@ -52,4 +55,111 @@ def test_dashboard_on_a_phone(new_context, login):
 def test_new_article_form(page: Page, login):
     login(page, "author1")
     page.goto("/desk/articles/new")
+    assert_no_serious_violations(page)
+
+
+@pytest.fixture(scope="module")
+def published(live_server: LiveServer) -> Made:
+    """A published article with a history: written, submitted, published."""
+    return write_article(
+        live_server,
+        unique_title("Coastal path reopens after storm repairs"),
+        state="published",
+    )
+
+
+def test_editor_with_checklist_errors(page: Page, login, live_server: LiveServer):
+    made = write_article(live_server, unique_title("Wind farm consultation opens"))
+    login(page, "author1")
+    page.goto(made.editor)
+    section = block(page, "sections").get_by_role("article").first
+    section.get_by_label("Body").fill("The consultation opens on , at the library.")
+    section.get_by_role("button", name="Save").click()
+    expect(block(page, "checklist").get_by_role("listitem")).to_have_count(1)
+    block(page, "actions").get_by_role("button", name="Submit for review").click()
+    expect(block(page, "actions").get_by_role("alert")).to_be_visible()
+    assert_no_serious_violations(page)
+
+
+def test_editor_read_only_in_review(page: Page, login, live_server: LiveServer):
+    made = write_article(
+        live_server, unique_title("Schools add a late bus"), state="review"
+    )
+    login(page, "author1")
+    page.goto(made.editor)
+    assert_no_serious_violations(page)
+
+
+def test_editor_on_a_phone(new_context, login, published: Made):
+    page = new_context(viewport=PHONE).new_page()
+    login(page, "editor1")
+    page.goto(published.editor)
+    assert_no_serious_violations(page)
+
+
+def test_preview(page: Page, login, published: Made):
+    login(page, "editor1")
+    page.goto(f"{published.editor}/preview")
+    assert_no_serious_violations(page)
+
+
+def test_history(page: Page, login, published: Made):
+    login(page, "editor1")
+    page.goto(f"{published.editor}/history")
+    assert_no_serious_violations(page)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_article_page(new_context, published: Made, viewport):
+    page = new_context(viewport=viewport).new_page()
+    page.goto(published.public)
+    page.get_by_role("region", name="People Also Ask").locator("summary").first.click()
+    assert_no_serious_violations(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/categories/technology",
+        "/categories/technology?page=2",
+        "/search?q=council",
+        "/search?q=nothingmatchesthis",
+        "/search",
+    ],
+)
+def test_reader_pages(page: Page, path: str):
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    assert_no_serious_violations(page)
+
+
+def test_gone_and_missing_pages(page: Page):
+    response = page.goto("/articles/no-such-article")
+    assert response is not None and response.status == 404
+    assert_no_serious_violations(page)
+
+
+def test_editor_showing_a_conflict(new_context, login, live_server: LiveServer):
+    made = write_article(live_server, unique_title("Ferry timetable changes"))
+    first, second = new_context().new_page(), new_context().new_page()
+    login(first, "editor1")
+    login(second, "admin")
+    for page in (first, second):
+        page.goto(made.editor)
+    for page, text, outcome in (
+        (first, "One text.", "status"),
+        (second, "Another text.", "alert"),
+    ):
+        summary = block(page, "summary")
+        summary.get_by_label("Quick summary").fill(text)
+        summary.get_by_role("button", name="Save").click()
+        expect(summary.get_by_role(outcome)).to_be_visible()
+    assert_no_serious_violations(second)
+
+
+@pytest.mark.parametrize("path", ["/desk/users", "/desk/categories"])
+def test_admin_pages(page: Page, login, path: str):
+    login(page, "admin")
+    page.goto(path)
     assert_no_serious_violations(page)

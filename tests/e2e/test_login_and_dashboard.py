@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import re
-from itertools import count
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.harness import DEMO_PASSWORD
+from tests.e2e.steps import create_draft, unique_title
 
 pytestmark = pytest.mark.e2e
-
-_numbers = count(1)
-
-
-def unique_title(prefix: str) -> str:
-    """Tests share one database: every article they create gets its own title."""
-    return f"{prefix} {next(_numbers)}"
-
-
-def create_draft(page: Page, title: str, category: str = "Science") -> None:
-    """Dashboard → `New article` → Title and Category → the new draft's editor."""
-    page.goto("/desk/")
-    page.get_by_role("main").get_by_role("link", name="New article").click()
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("Category").select_option(label=category)
-    page.get_by_label("Title").press("Enter")
-    expect(page).to_have_url(re.compile(r"/desk/articles/\d+$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
 def test_login_page_has_the_exact_labels(page: Page):
