@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -144,8 +145,14 @@ def _sanitize(html: str) -> str:
     )
 
 
+@lru_cache(maxsize=2048)
 def render_markdown(text: str) -> Markup:
-    """Render an article body's Markdown to sanitised HTML safe to embed."""
+    """Render an article body's Markdown to sanitised HTML safe to embed.
+
+    A pure function of the text, memoised: published bodies are rendered again
+    for every uncached page view, and parsing plus sanitising is a fifth of the
+    cost of an article page (bench/RESULTS.md).
+    """
     html = _BODY_MD.render(text or "")
     return Markup(_sanitize(html).strip())
 
@@ -182,6 +189,7 @@ def _inline_text(children: Sequence[Token]) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=2048)
 def plain_text(markdown: str) -> str:
     """Strip Markdown to one line of plain text (for search, feeds, meta tags)."""
     blocks: list[str] = []

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from editorial.models import Article, Category, State, User
@@ -76,6 +78,23 @@ def by_freshness(categories: Iterable[Category]) -> list[Category]:
     return sorted(published, key=lambda c: (c.last_published_at, c.id), reverse=True)
 
 
+@lru_cache(maxsize=64)
+def _latest_statement(branches: int, per_category: int, exclude: bool) -> Any:
+    """The UNION ALL statement for `branches` categories, built once per shape
+    with bound parameters: building it anew cost more than running it."""
+    parts = []
+    for i in range(branches):
+        branch = _live().where(Article.published_category_id == bindparam(f"c{i}"))
+        if exclude:
+            branch = branch.where(Article.id != bindparam("exclude"))
+        branch = branch.order_by(
+            Article.last_published_at.desc(), Article.id.desc()
+        ).limit(per_category)
+        # Wrapped, because SQLite refuses ORDER BY/LIMIT directly in a compound.
+        parts.append(select(branch.subquery()))
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
 def latest_per_category(
     session: Session,
     category_ids: Sequence[int],
@@ -91,19 +110,15 @@ def latest_per_category(
     """
     if not category_ids:
         return {}
-    branches = []
-    for category_id in category_ids:
-        branch = _live().where(Article.published_category_id == category_id)
-        if exclude_article_id is not None:
-            branch = branch.where(Article.id != exclude_article_id)
-        branch = branch.order_by(
-            Article.last_published_at.desc(), Article.id.desc()
-        ).limit(per_category)
-        # Wrapped, because SQLite refuses ORDER BY/LIMIT directly in a compound.
-        branches.append(select(branch.subquery()))
-    statement = branches[0] if len(branches) == 1 else union_all(*branches)
+    statement = _latest_statement(
+        len(category_ids), per_category, exclude_article_id is not None
+    )
+    params: dict[str, int] = {f"c{i}": cid for i, cid in enumerate(category_ids)}
+    if exclude_article_id is not None:
+        params["exclude"] = exclude_article_id
+    rows = session.execute(statement, params)
     grouped: dict[int, list[Teaser]] = {cid: [] for cid in category_ids}
-    for row in session.execute(statement):
+    for row in rows:
         grouped[row.published_category_id].append(Teaser.from_row(row))
     for teasers in grouped.values():
         teasers.sort(key=lambda t: (t.last_published_at, t.id), reverse=True)
