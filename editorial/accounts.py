@@ -55,7 +55,9 @@ def authenticate(
     """The active user with these credentials, or None (same cost either way)."""
     name = normalise_username(username)
     secret = password if isinstance(password, str) else ""
-    user = session.scalar(select(User).where(User.username == name)) if name else None
+    # No username holds a NUL (PostgreSQL would refuse the query): unknown user.
+    known = name and "\x00" not in name
+    user = session.scalar(select(User).where(User.username == name)) if known else None
     if user is None:
         dummy = _DUMMY_HASH.setdefault(
             method, generate_password_hash(secrets.token_hex(8), method=method)
@@ -89,7 +91,11 @@ def create_user(
         )
     if session.scalar(select(func.count()).where(User.username == name)):
         raise InvalidInput("username", f"The username “{name}” is taken.")
-    display = display_name.strip() if isinstance(display_name, str) else ""
+    display = (
+        display_name.replace("\x00", "").strip()
+        if isinstance(display_name, str)
+        else ""
+    )
     if not display or len(display) > 120:
         raise InvalidInput(
             "display_name", "Give a display name (at most 120 characters)."

@@ -43,7 +43,7 @@ def _get(session: Session, category_id: int) -> Category:
 
 
 def _name(session: Session, value: Any, exclude_id: int | None = None) -> str:
-    name = " ".join(value.split()) if isinstance(value, str) else ""
+    name = " ".join(value.replace("\x00", "").split()) if isinstance(value, str) else ""
     if not name:
         raise InvalidInput("name", "Name cannot be empty.")
     if len(name) > NAME_MAX:

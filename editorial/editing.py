@@ -21,6 +21,7 @@ from editorial import content as limits
 from editorial.content import DEFAULT_SECTION_HEADINGS
 from editorial.errors import InvalidInput, NotAllowed, NotFound, StaleBlock
 from editorial.models import (
+    DB_INT_MAX,
     Article,
     ArticleSection,
     Category,
@@ -501,6 +502,8 @@ def _active_category(
         cid = int(category_id)
     except (TypeError, ValueError):
         raise InvalidInput("category", "Choose a category.") from None
+    if not 0 < cid <= DB_INT_MAX:  # no such row; too big to bind, even
+        raise InvalidInput("category", "Choose a category from the list.")
     category = session.get(Category, cid)
     if category is None or (category.retired and category.id != keep):
         raise InvalidInput("category", "Choose a category from the list.")

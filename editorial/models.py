@@ -31,6 +31,24 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+# The largest value an INTEGER column holds (PostgreSQL's, and what ids and
+# versions stay under); a bigger number from a request must never reach a query.
+DB_INT_MAX = 2**31 - 1
+
+
+def parse_db_int(raw: object) -> int | None:
+    """ASCII digits naming a value an INTEGER column can hold, else None.
+
+    `str.isdigit` alone lets "²" or "١٢" through (int() refuses the first) and
+    any length of digits (SQLite cannot bind past 64 bits).
+    """
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()):
+        return None
+    if len(raw) > 10 or int(raw) > DB_INT_MAX:
+        return None
+    return int(raw)
+
+
 class Base(DeclarativeBase):
     """Declarative base with named constraints, so migrations can alter them."""
 

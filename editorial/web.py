@@ -34,7 +34,7 @@ from werkzeug.routing import IntegerConverter
 from editorial import rendering
 from editorial.errors import DomainError
 from editorial.extensions import cache, csrf, db, htmx, limiter, login_manager, migrate
-from editorial.models import Role, State, User, utcnow
+from editorial.models import DB_INT_MAX, Role, State, User, utcnow
 
 log = logging.getLogger("editorial")
 
@@ -261,7 +261,7 @@ class BoundedIntConverter(IntegerConverter):
     id in a URL is a 404 rather than an overflow error in the database."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", DB_INT_MAX)
         super().__init__(map, *args, **kwargs)
 
 

@@ -172,7 +172,7 @@ def apply(
             "This article changed since you opened it. Review the latest "
             "version, then try again."
         )
-    text = (note or "").strip()
+    text = (note or "").replace("\x00", "").strip()
     if action.needs:
         label = "Note" if action.needs == "note" else "Reason"
         if not text:

@@ -26,7 +26,7 @@ from editorial.errors import (
     StaleVersion,
 )
 from editorial.extensions import db
-from editorial.models import Article, ArticleSection
+from editorial.models import Article, ArticleSection, parse_db_int
 from editorial.policy import Permission, can
 from editorial.reader.pages import article_page
 from editorial.web import hx_redirect, is_fragment_request, render_page_or_block
@@ -138,10 +138,10 @@ def render_editor_block(
 
 
 def _version() -> int:
-    raw = request.form.get("version", "")
-    if not raw.isdigit():
+    version = parse_db_int(request.form.get("version", ""))
+    if version is None:
         abort(400)
-    return int(raw)
+    return version
 
 
 def _submitted() -> dict[str, str]:

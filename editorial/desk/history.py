@@ -10,7 +10,7 @@ from sqlalchemy.orm import defer, joinedload
 from editorial import diff, editing
 from editorial.desk.views import bp
 from editorial.extensions import db
-from editorial.models import Article, Revision, Transition
+from editorial.models import Article, Revision, Transition, parse_db_int
 from editorial.policy import Permission, can
 from editorial.web import render_page_or_block
 
@@ -70,10 +70,8 @@ def history(article_id: int):
         .order_by(Revision.number.desc())
         .limit(REVISIONS_SHOWN)
     ).all()
-    wanted = request.args.get("rev", "")
-    number = (
-        int(wanted) if wanted.isdigit() else (revisions[0].number if revisions else 0)
-    )
+    wanted = parse_db_int(request.args.get("rev", ""))
+    number = wanted if wanted is not None else (revisions[0].number if revisions else 0)
     selected = _revision(article, number)
     previous = _previous(selected) if selected else None
     changes = (

@@ -18,7 +18,7 @@ from editorial import editing
 from editorial.desk.forms import NewArticleForm
 from editorial.errors import InvalidInput
 from editorial.extensions import db
-from editorial.models import Article, Category, Role, State, User
+from editorial.models import Article, Category, Role, State, User, parse_db_int
 from editorial.policy import Permission, can
 from editorial.web import hx_redirect, render_page_or_block
 
@@ -75,8 +75,7 @@ class Filters:
     @classmethod
     def from_args(cls, args: Any, may_filter_author: bool) -> Filters:
         def number(name: str) -> int | None:
-            value = args.get(name, "")
-            return int(value) if value.isdigit() else None
+            return parse_db_int(args.get(name, ""))
 
         try:
             state = State(args.get("state", ""))
@@ -86,7 +85,7 @@ class Filters:
             category=number("category"),
             author=number("author") if may_filter_author else None,
             state=state,
-            q=args.get("q", "").strip()[:100],
+            q=args.get("q", "").replace("\x00", "").strip()[:100],
         )
 
     def apply(self, stmt: Any) -> Any:
@@ -123,8 +122,8 @@ class Group:
 
 
 def _page_number(name: str) -> int:
-    value = request.args.get(name, "1")
-    return max(1, min(int(value), 10_000)) if value.isdigit() else 1
+    value = parse_db_int(request.args.get(name, "1"))
+    return max(1, min(value, 10_000)) if value is not None else 1
 
 
 def _groups(filters: Filters, see_all: bool) -> list[Group]:
@@ -184,9 +183,16 @@ def _groups(filters: Filters, see_all: bool) -> list[Group]:
     return groups
 
 
+DASHBOARD_ARGS = frozenset(
+    {"category", "author", "state", "q"} | {f"{s.value}_page" for s in State}
+)
+
+
 def dashboard_url(**changes: Any) -> str:
     """The current dashboard URL with some query arguments changed."""
-    args = {k: v for k, v in request.args.items() if v}
+    # Only the dashboard's own arguments: others would reach url_for as its
+    # keywords (`endpoint`, `_scheme`, …) and break the page.
+    args = {k: v for k, v in request.args.items() if v and k in DASHBOARD_ARGS}
     args.update({k: v for k, v in changes.items()})
     return url_for("desk.dashboard", **{k: v for k, v in args.items() if v})
 

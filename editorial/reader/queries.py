@@ -127,6 +127,8 @@ def latest_per_category(
 
 def article_by_slug(session: Session, slug: str) -> Article | None:
     """The article with its published revision, category and author: one statement."""
+    if "\x00" in slug:
+        return None  # no slug holds a NUL (and PostgreSQL refuses to compare one)
     return session.scalars(
         select(Article)
         .options(

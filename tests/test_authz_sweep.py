@@ -1,0 +1,387 @@
+"""Authorization sweep: every route, every method, every kind of visitor.
+
+The expected outcomes below are written from PRODUCT.md (section 1, the roles;
+section 3, the workflow table; section 5, the URLs; section 8, the security
+rules), not read off the policy code. Every (rule, method) of `app.url_map`
+must have a row here, so no new route ships unchecked.
+
+Actors: "anonymous", "author" (the article's author), "other" (another author),
+"editor" and "admin". Each POST check builds its own world (a fresh
+category, article in the state the row names, and target user), so one actor's
+request never changes what the next one sees; the actors of a GET share one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.test import TestResponse
+
+from editorial import workflow
+from editorial.extensions import db
+from editorial.models import Article, Category, Role, User
+from tests.conftest import PASSWORD
+
+ACTORS = ("anonymous", "author", "other", "editor", "admin")
+
+# Outcome classes and what each looks like on the wire.
+OK = "ok"  # done: 200, 204 or 303
+REFUSED = "refused"  # permitted, but the state or input was refused: 409 or 422
+LOGIN = "login"  # 302 to /login?next=…
+DESK = "desk"  # 302 away from /login (a signed-in user opening the login form)
+NOTFOUND = "notfound"
+FORBIDDEN = "forbidden"
+GONE = "gone"
+
+
+def classify(response: TestResponse) -> str:
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if status in (200, 204, 303):
+        return OK
+    if status in (409, 422):
+        return REFUSED
+    if status == 302 and location.startswith("/login?next="):
+        return LOGIN
+    if status == 302 and location.startswith("/desk/"):
+        return DESK
+    return {404: NOTFOUND, 403: FORBIDDEN, 410: GONE}.get(status, f"status {status}")
+
+
+def row(anonymous: str, author: str, other: str, editor: str, admin: str) -> dict:
+    return dict(zip(ACTORS, (anonymous, author, other, editor, admin), strict=True))
+
+
+EVERYONE = row(OK, OK, OK, OK, OK)
+SIGNED_IN = row(LOGIN, OK, OK, OK, OK)
+# Section 1: an author sees their own article, never another author's (404);
+# editors and admins see every article.
+SEE = row(LOGIN, OK, NOTFOUND, OK, OK)
+# Section 3: "An article in review is read-only to its author"; editors edit a
+# published article's working copy.
+EDIT_LOCKED = row(LOGIN, FORBIDDEN, NOTFOUND, OK, OK)
+ADMIN_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+
+# Article routes that read: the same in every state.
+VIEW = {"draft": SEE, "review": SEE, "published": SEE}
+# Article routes that change the working copy (or open a block's form).
+EDIT = {"draft": SEE, "review": EDIT_LOCKED, "published": EDIT_LOCKED}
+
+# Section 3's workflow table, per action and state. An actor the table names
+# gets OK where the action applies and REFUSED (409) where it does not; an
+# actor it does not name gets 403 (404 when they may not even see the article).
+WHO = {
+    "submit": ("author", "editor", "admin"),
+    "withdraw": ("author",),
+    "request_changes": ("editor", "admin"),
+    "publish": ("editor", "admin"),
+    "publish_update": ("editor", "admin"),
+    "unpublish": ("editor", "admin"),
+}
+FROM = {
+    "submit": ("draft",),
+    "withdraw": ("review",),
+    "request_changes": ("review",),
+    "publish": ("draft", "review"),
+    "publish_update": ("published",),
+    "unpublish": ("published",),
+}
+
+
+def _action_rows() -> dict[str, dict[str, str]]:
+    rows = {}
+    for action, who in WHO.items():
+        for state in ("draft", "review", "published"):
+            outcome = OK if state in FROM[action] else REFUSED
+            rows[f"{action}@{state}"] = {
+                "anonymous": LOGIN,
+                "other": NOTFOUND,
+                **{
+                    actor: outcome if actor in who else FORBIDDEN
+                    for actor in ("author", "editor", "admin")
+                },
+            }
+    # An action that does not exist is a 404 for whoever may see the article.
+    rows["no_such_action@draft"] = row(LOGIN, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND)
+    return rows
+
+
+ART = "/desk/articles/<int:article_id>"
+TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
+    # --- reader (section 5): public for everyone -------------------------------
+    ("/", "GET"): {"-": EVERYONE},
+    ("/articles/<slug>", "GET"): {
+        "published": EVERYONE,
+        # "404 if never published, 410 if unpublished" — for everyone, on the
+        # public site (a draft's author included).
+        "draft": row(NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND),
+        "review": row(NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND),
+        "unpublished": row(GONE, GONE, GONE, GONE, GONE),
+    },
+    ("/categories/<slug>", "GET"): {"published": EVERYONE},
+    ("/search", "GET"): {"-": EVERYONE},
+    ("/feed.xml", "GET"): {"-": EVERYONE},
+    ("/sitemap.xml", "GET"): {"-": EVERYONE},
+    ("/news-sitemap.xml", "GET"): {"-": EVERYONE},
+    ("/robots.txt", "GET"): {"-": EVERYONE},
+    ("/healthz", "GET"): {"-": EVERYONE},
+    # --- sign in and out ---------------------------------------------------------
+    ("/login", "GET"): {"-": row(OK, DESK, DESK, DESK, DESK)},
+    ("/login", "POST"): {"-": EVERYONE},
+    ("/logout", "POST"): {"-": EVERYONE},
+    ("/account/password", "GET"): {"-": SIGNED_IN},
+    ("/account/password", "POST"): {"-": SIGNED_IN},
+    # --- desk ----------------------------------------------------------------------
+    ("/desk/", "GET"): {"-": SIGNED_IN},
+    ("/desk/articles/new", "GET"): {"-": SIGNED_IN},
+    ("/desk/articles/new", "POST"): {"-": SIGNED_IN},
+    (ART, "GET"): VIEW,
+    (f"{ART}/preview", "GET"): VIEW,
+    (f"{ART}/history", "GET"): VIEW,
+    (f"{ART}/checklist", "GET"): VIEW,
+    (f"{ART}/actions", "GET"): VIEW,
+    (f"{ART}/actions/<name>", "POST"): _action_rows(),
+    (f"{ART}/meta", "GET"): VIEW,
+    (f"{ART}/meta", "POST"): EDIT,
+    (f"{ART}/meta/edit", "GET"): EDIT,
+    (f"{ART}/summary", "GET"): VIEW,
+    (f"{ART}/summary", "POST"): EDIT,
+    (f"{ART}/summary/edit", "GET"): EDIT,
+    (f"{ART}/sections", "GET"): VIEW,
+    (f"{ART}/sections", "POST"): EDIT,
+    (f"{ART}/sections/<int:section_id>", "GET"): VIEW,
+    (f"{ART}/sections/<int:section_id>", "POST"): EDIT,
+    (f"{ART}/sections/<int:section_id>/edit", "GET"): EDIT,
+    (f"{ART}/sections/<int:section_id>/delete", "POST"): EDIT,
+    (f"{ART}/sections/<int:section_id>/move", "POST"): EDIT,
+    (f"{ART}/takeaways", "GET"): VIEW,
+    (f"{ART}/takeaways", "POST"): EDIT,
+    (f"{ART}/takeaways/edit", "GET"): EDIT,
+    (f"{ART}/takeaways/<int:item_id>", "POST"): EDIT,
+    (f"{ART}/takeaways/<int:item_id>/delete", "POST"): EDIT,
+    (f"{ART}/takeaways/<int:item_id>/move", "POST"): EDIT,
+    (f"{ART}/questions", "GET"): VIEW,
+    (f"{ART}/questions", "POST"): EDIT,
+    (f"{ART}/questions/edit", "GET"): EDIT,
+    (f"{ART}/questions/<int:item_id>", "POST"): EDIT,
+    (f"{ART}/questions/<int:item_id>/delete", "POST"): EDIT,
+    (f"{ART}/questions/<int:item_id>/move", "POST"): EDIT,
+    # --- admin pages (section 1: admins manage users and categories) -------------
+    ("/desk/users", "GET"): {"-": ADMIN_ONLY},
+    ("/desk/users", "POST"): {"-": ADMIN_ONLY},
+    ("/desk/users/<int:user_id>/role", "POST"): {"-": ADMIN_ONLY},
+    ("/desk/users/<int:user_id>/active", "POST"): {"-": ADMIN_ONLY},
+    ("/desk/users/<int:user_id>/password", "POST"): {"-": ADMIN_ONLY},
+    ("/desk/categories", "GET"): {"-": ADMIN_ONLY},
+    ("/desk/categories", "POST"): {"-": ADMIN_ONLY},
+    ("/desk/categories/<int:category_id>/rename", "POST"): {"-": ADMIN_ONLY},
+    ("/desk/categories/<int:category_id>/move", "POST"): {"-": ADMIN_ONLY},
+    ("/desk/categories/<int:category_id>/retire", "POST"): {"-": ADMIN_ONLY},
+}
+
+# --- the world one check runs in ---------------------------------------------------
+
+_fresh = itertools.count(1)
+
+
+@dataclass
+class World:
+    users: dict[str, User]  # author, other, editor, admin
+    category: Category
+    article: Article
+    target: User  # the user an admin route acts on
+
+
+def _user(make_user: Callable[..., User], role: Role) -> User:
+    return make_user(role, username=f"sweep-{role.value}-{next(_fresh)}")
+
+
+def build_world(
+    make_user: Callable[..., User],
+    make_category: Callable[..., Category],
+    make_article: Callable[..., Article],
+    users: dict[str, User],
+    state: str,
+) -> World:
+    """A fresh category, an article by the author in `state`, a target user."""
+    category = make_category()
+    article_state = "published" if state == "unpublished" else state
+    if article_state not in ("draft", "review", "published"):
+        article_state = "published"  # routes that do not depend on one
+    article = make_article(
+        author=users["author"], category=category, state=article_state
+    )
+    if state == "unpublished":
+        workflow.apply(
+            db.session,
+            article,
+            "unpublish",
+            users["editor"],
+            expected_version=article.version,
+            note="Withdrawn for legal review.",
+        )
+        db.session.commit()
+    return World(users, category, article, _user(make_user, Role.AUTHOR))
+
+
+def path_for(rule: str, world: World, action: str | None) -> str:
+    """Fill the rule's placeholders from the world's rows."""
+    article = world.article
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "article_id":
+            return str(article.id)
+        if name == "section_id":
+            return str(article.sections[0].id)
+        if name == "item_id":
+            items = article.takeaways if "/takeaways/" in rule else article.faqs
+            return str(items[0].id)
+        if name == "user_id":
+            return str(world.target.id)
+        if name == "category_id":
+            return str(world.category.id)
+        if name == "slug":
+            return (
+                world.category.slug if rule.startswith("/categories") else article.slug
+            )
+        if name == "name":
+            assert action is not None
+            return action
+        raise AssertionError(f"no value for <{name}> in {rule}")
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", value, rule)
+
+
+def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
+    """Input that a permitted request accepts, so OK means it really happened."""
+    a = world.article
+    n = next(_fresh)
+    if rule == "/login":
+        user = world.users.get(actor, world.users["author"])
+        return {"username": user.username, "password": PASSWORD}
+    if rule == "/account/password":
+        return {"current_password": PASSWORD, "password": f"a new secret {n}"}
+    if rule == "/desk/articles/new":
+        return {"title": f"Fresh story {n}", "category": world.category.id}
+    if rule == "/desk/users":
+        return {
+            "username": f"newcomer{n}",
+            "display_name": "New Comer",
+            "password": "long enough password",
+            "role": "author",
+        }
+    if rule.startswith("/desk/users/"):
+        return {
+            "role": "editor",
+            "active": "0",
+            "password": "another long password",
+        }
+    if rule.startswith("/desk/categories"):
+        return {"name": f"Renamed section {n}", "direction": "down", "retired": "1"}
+    if rule.endswith("/actions/<name>"):
+        return {
+            "version": a.version,
+            "note": "Please check the figures.",
+            "reason": "Pulled for a legal review.",
+        }
+    if rule.endswith("/meta"):
+        return {
+            "version": a.meta_version,
+            "title": f"Retitled {n}",
+            "category": world.category.id,
+        }
+    if rule.endswith("/summary"):
+        return {
+            "version": a.summary_version,
+            "summary": "A new summary of what the council decided.",
+        }
+    if "/sections" in rule:
+        return {
+            "version": a.sections[0].version,
+            "heading": "What happened",
+            "body": "The council met and decided.",
+            "direction": "down",
+        }
+    if "/takeaways" in rule:
+        return {
+            "version": a.takeaways_version,
+            "takeaway": f"A fourth point, number {n}.",
+            "direction": "down",
+        }
+    if "/questions" in rule:
+        return {
+            "version": a.faqs_version,
+            "question": "Who voted against it?",
+            "answer": "Four members.",
+            "direction": "down",
+        }
+    return {}
+
+
+def _rules(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+CASES = [
+    pytest.param(rule, method, variant, id=f"{method} {rule} [{variant}]")
+    for (rule, method), variants in TABLE.items()
+    for variant in variants
+]
+
+
+def test_every_route_and_method_is_in_the_table(app):
+    routes = _rules(app)
+    assert routes - TABLE.keys() == set(), "routes missing from the sweep's table"
+    assert TABLE.keys() - routes == set(), "table rows for routes that do not exist"
+
+
+def test_every_row_names_every_actor():
+    for key, variants in TABLE.items():
+        for variant, expected in variants.items():
+            assert set(expected) == set(ACTORS), (key, variant)
+
+
+@pytest.mark.parametrize(("rule", "method", "variant"), CASES)
+def test_route_answers_each_actor_as_the_table_says(
+    app, make_user, make_category, make_article, rule, method, variant
+):
+    action, _, state = variant.rpartition("@")
+    users = {
+        "author": _user(make_user, Role.AUTHOR),
+        "other": _user(make_user, Role.AUTHOR),
+        "editor": _user(make_user, Role.EDITOR),
+        "admin": _user(make_user, Role.ADMIN),
+    }
+    got: dict[str, str] = {}
+    world = None
+    for actor in ACTORS:
+        # A GET changes nothing, so its actors share one world; each POST gets
+        # a fresh one.
+        if world is None or method != "GET":
+            world = build_world(make_user, make_category, make_article, users, state)
+        client = app.test_client()
+        if actor != "anonymous":
+            signed_in = client.post(
+                "/login",
+                data={"username": users[actor].username, "password": PASSWORD},
+            )
+            assert signed_in.status_code == 303, actor
+        path = path_for(rule, world, action or None)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            response = client.post(path, data=form_for(rule, world, actor))
+        got[actor] = classify(response)
+    assert got == TABLE[(rule, method)][variant]
