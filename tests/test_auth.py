@@ -154,3 +154,44 @@ def test_healthz_reports_a_dead_database(app, client, monkeypatch):
     monkeypatch.setattr(Session, "execute", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
+
+
+def test_forced_password_change_then_the_desk(app, make_user):
+    from editorial import accounts
+
+    admin = make_user(Role.ADMIN)
+    user = make_user(Role.AUTHOR)
+    elsewhere = app.test_client()
+    elsewhere.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert elsewhere.get("/desk/").status_code == 200
+    accounts.reset_password(
+        db.session, admin, user, "temporary password", method="pbkdf2:sha256:1000"
+    )
+    db.session.commit()
+    # The reset ended every session of that user.
+    assert elsewhere.get("/desk/").status_code == 302
+    client = app.test_client()
+    client.post(
+        "/login", data={"username": user.username, "password": "temporary password"}
+    )
+    assert client.get("/desk/").headers["Location"].endswith("/account/password")
+    wrong = client.post(
+        "/account/password",
+        data={"current_password": "not it", "password": "my own new secret"},
+    )
+    assert wrong.status_code == 422
+    assert "not your current password" in wrong.get_data(as_text=True)
+    done = client.post(
+        "/account/password",
+        data={
+            "current_password": "temporary password",
+            "password": "my own new secret",
+        },
+    )
+    assert done.status_code == 303
+    assert client.get("/desk/").status_code == 200
+    client.post("/logout")
+    again = client.post(
+        "/login", data={"username": user.username, "password": "my own new secret"}
+    )
+    assert again.headers["Location"] == "/desk/"
