@@ -160,33 +160,59 @@ _HIT_COLUMNS = {
     "snippet": Text,
 }
 
+# Search looks at the WINDOW most recent matches (by article id, descending),
+# then ranks those: a word in every tenth article would otherwise make each
+# query score tens of thousands of rows, and cost would grow with the archive.
+WINDOW = 500
+
 _SQLITE_COUNT = """
-SELECT count(*) FROM search_fts
-JOIN articles a ON a.id = search_fts.rowid
-WHERE search_fts MATCH :match AND a.state = :published
+SELECT count(*) FROM (
+  SELECT search_fts.rowid FROM search_fts
+  JOIN articles a ON a.id = search_fts.rowid
+  WHERE search_fts MATCH :match AND a.state = :published
+  ORDER BY search_fts.rowid DESC
+  LIMIT :window
+)
+"""
+# The oldest id in the window bounds the ranked scan (FTS5 honours rowid ranges).
+_SQLITE_FLOOR = """
+SELECT min(id) FROM (
+  SELECT search_fts.rowid AS id FROM search_fts
+  WHERE search_fts MATCH :match
+  ORDER BY search_fts.rowid DESC
+  LIMIT :window
+)
 """
 # bm25: lower is better; title counts 10x, summary 5x the body.
-_SQLITE_HITS = """
+_SQLITE_HITS = (
+    """
 SELECT a.id, a.slug, a.published_title, a.published_summary,
        a.published_category_id, a.first_published_at, a.last_published_at,
        snippet(search_fts, -1, :open, :close, '…', 24) AS snippet
 FROM search_fts
 JOIN articles a ON a.id = search_fts.rowid
 WHERE search_fts MATCH :match AND a.state = :published
+  AND search_fts.rowid >= ("""
+    + _SQLITE_FLOOR
+    + """)
 ORDER BY bm25(search_fts, 10.0, 5.0, 1.0), a.last_published_at DESC, a.id DESC
 LIMIT :limit OFFSET :offset
 """
+)
 
 # The WHERE expression is the GIN index's expression, word for word.
 _PG_VECTOR = (
     "to_tsvector('english'::regconfig, d.title || ' ' || d.summary || ' ' || d.body)"
 )
-_PG_COUNT = f"""
-SELECT count(*) FROM search_documents d
-JOIN articles a ON a.id = d.article_id
-WHERE {_PG_VECTOR} @@ websearch_to_tsquery('english'::regconfig, :match)
-  AND a.state = :published
+_PG_WINDOW = f"""
+  SELECT d.article_id FROM search_documents d
+  JOIN articles a ON a.id = d.article_id
+  WHERE {_PG_VECTOR} @@ websearch_to_tsquery('english'::regconfig, :match)
+    AND a.state = :published
+  ORDER BY d.article_id DESC
+  LIMIT :window
 """
+_PG_COUNT = f"SELECT count(*) FROM ({_PG_WINDOW}) AS w"
 # Rank with the title weighted highest; the headline is computed only for the
 # page of hits (outer query), not for every match.
 _PG_HITS = f"""
@@ -206,7 +232,7 @@ FROM (
   FROM search_documents d
   JOIN articles a ON a.id = d.article_id,
        websearch_to_tsquery('english'::regconfig, :match) AS q(query)
-  WHERE {_PG_VECTOR} @@ q.query AND a.state = :published
+  WHERE d.article_id IN ({_PG_WINDOW})
   ORDER BY rank DESC, a.last_published_at DESC, a.id DESC
   LIMIT :limit OFFSET :offset
 ) AS r
@@ -224,8 +250,9 @@ def search(
 ) -> tuple[list[SearchHit], int]:
     """Published articles matching `query`, best first: (this page's hits, total).
 
-    At most two statements (count, then the page when there is one). Raises
-    QueryProblem for a query with nothing to search.
+    Only the WINDOW most recent matches are ranked, so `total` is at most WINDOW
+    (the page says "more" then). At most two statements (count, then the page
+    when there is one). Raises QueryProblem for a query with nothing to search.
     """
     match = _quoted(query_terms(query))
     dialect = session.get_bind().dialect.name
@@ -235,7 +262,11 @@ def search(
         count_sql, hits_sql = _PG_COUNT, _PG_HITS
     else:  # pragma: no cover - the app runs on SQLite or PostgreSQL only
         raise RuntimeError(f"Search does not support {dialect}.")
-    params: dict[str, Any] = {"match": match, "published": State.PUBLISHED.value}
+    params: dict[str, Any] = {
+        "match": match,
+        "published": State.PUBLISHED.value,
+        "window": WINDOW,
+    }
     total = int(session.execute(text(count_sql), params).scalar_one())
     offset = (page - 1) * per_page
     if total == 0 or offset >= total:

@@ -272,3 +272,17 @@ def test_index_follows_publish_update_and_unpublish(app, write, editor):
 def test_highlight_escapes_everything_but_the_markers():
     marked = search.highlight("a <script> \ue000hit\ue001 & \ue000open")
     assert str(marked) == ("a &lt;script&gt; <mark>hit</mark> &amp; <mark>open</mark>")
+
+
+def test_only_the_most_recent_window_of_matches_is_ranked(client, write, monkeypatch):
+    monkeypatch.setattr(search, "WINDOW", 3)
+    titles = [f"Lighthouse keeper story {n}" for n in range(5)]
+    for title in titles:
+        write(title, "The lighthouse keeper retired after forty years.")
+    hits, total = search.search(db.session, "lighthouse", 1, 10)
+    assert total == 3
+    # The window holds the three newest matches; the oldest two are not ranked.
+    assert sorted(h.title for h in hits) == sorted(titles[2:])
+    tree = results(client, "lighthouse")
+    assert "More than 3 results" in tree.body.text()
+    assert len(hit_titles(tree)) == 3

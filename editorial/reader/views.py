@@ -147,6 +147,7 @@ def search():
         problem=problem,
         hits=hits,
         total=total,
+        more=total >= search_module.WINDOW,
         page=page,
         pages_total=pages_total,
         page_links=page_window(page, pages_total),
