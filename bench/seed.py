@@ -873,6 +873,9 @@ def seed(
         writer.execute(
             "UPDATE categories SET last_published_at = (SELECT max(a.last_published_at)"
             " FROM articles a WHERE a.state = 'published'"
+            " AND a.published_category_id = categories.id),"
+            " published_count = (SELECT count(*)"
+            " FROM articles a WHERE a.state = 'published'"
             " AND a.published_category_id = categories.id)"
         )
         writer.commit()

@@ -150,6 +150,9 @@ class Category(Base):
     # Denormalised freshest publication, kept by the workflow, so the home page
     # and More from Categories order categories without scanning articles.
     last_published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Denormalised count of published pieces, kept by the workflow, so a
+    # category page numbers its pages without counting thousands of rows.
+    published_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"

@@ -320,18 +320,22 @@ _EFFECTS: dict[str, Callable[..., None]] = {
 
 
 def refresh_category_freshness(session: Session, category_ids: set[int | None]) -> None:
-    """Recompute Category.last_published_at (one indexed MAX each) for these ids."""
+    """Recompute Category.last_published_at and published_count for these ids.
+
+    One indexed MAX and COUNT each, at publication time, so reader pages never
+    aggregate over a category's articles.
+    """
     for category_id in category_ids - {None}:
-        freshest = session.scalar(
-            select(func.max(Article.last_published_at)).where(
+        freshest, count = session.execute(
+            select(func.max(Article.last_published_at), func.count()).where(
                 Article.state == State.PUBLISHED,
                 Article.published_category_id == category_id,
             )
-        )
+        ).one()
         session.execute(
             update(Category)
             .where(Category.id == category_id)
-            .values(last_published_at=freshest)
+            .values(last_published_at=freshest, published_count=count)
             .execution_options(synchronize_session="fetch")
         )
 

@@ -404,6 +404,7 @@ def test_unpublish_clears_the_public_snapshot(make_user, make_article):
     article = make_article(state="published")
     category = article.published_category
     assert category.last_published_at is not None
+    assert category.published_count == 1
     workflow.apply(
         db.session,
         article,
@@ -419,6 +420,7 @@ def test_unpublish_clears_the_public_snapshot(make_user, make_article):
     assert article.published_revision_id is None
     assert article.first_published_at is not None
     assert category.last_published_at is None
+    assert category.published_count == 0
 
 
 def test_slug_fixed_after_first_publication(make_user, make_article):

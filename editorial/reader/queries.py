@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy import Select, bindparam, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from editorial.models import Article, Category, State, User
@@ -141,18 +141,14 @@ def article_by_slug(session: Session, slug: str) -> Article | None:
 
 
 def category_articles(
-    session: Session, category_id: int, page: int, per_page: int
+    session: Session, category: Category, page: int, per_page: int
 ) -> tuple[list[Teaser], int]:
-    """One page of a category's published pieces, newest first, and their total."""
-    total = session.scalar(
-        select(func.count())
-        .select_from(Article)
-        .where(
-            Article.state == State.PUBLISHED,
-            Article.published_category_id == category_id,
-        )
-    )
-    total = int(total or 0)
+    """One page of a category's published pieces, newest first, and their total.
+
+    The total is Category.published_count, kept by the workflow: no COUNT here.
+    """
+    category_id = category.id
+    total = int(category.published_count or 0)
     offset = (page - 1) * per_page
     if total == 0 or offset >= total:
         return [], total

@@ -102,7 +102,7 @@ def category(slug: str):
     if current is None:
         abort(404)
     teasers, total = queries.category_articles(
-        db.session, current.id, page, CATEGORY_PER_PAGE
+        db.session, current, page, CATEGORY_PER_PAGE
     )
     pages_total = _page_count(total, CATEGORY_PER_PAGE)
     if page > pages_total:
