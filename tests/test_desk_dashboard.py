@@ -231,3 +231,23 @@ def test_retired_category_is_not_offered_for_new_articles(
         "/desk/articles/new", data={"title": "X", "category": str(retired.id)}
     )
     assert refused.status_code == 422
+
+
+def test_large_groups_are_counted_only_up_to_a_cap(
+    client, make_user, make_article, login_as, monkeypatch
+):
+    from editorial.desk import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    author = make_user(Role.AUTHOR)
+    for n in range(5):
+        make_article(author=author, title=f"Capped draft {n}", filled=False)
+    login_as(author)
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "(3+)" in page
+    assert "Page 1<" in page and "Page 1 of" not in page
+    assert "draft_page=2" in page
+    last = client.get("/desk/?draft_page=3").get_data(as_text=True)
+    assert "Capped draft 0" in last
+    assert "draft_page=4" not in last

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from editorial import editing
@@ -25,6 +25,7 @@ from editorial.web import hx_redirect, render_page_or_block
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
 PAGE_SIZE = 25
+COUNT_CAP = 1000  # groups larger than this show "1000+"
 GROUP_HEADINGS = {
     State.DRAFT: "Drafts",
     State.REVIEW: "In review",
@@ -119,6 +120,7 @@ class Group:
     pages: int
     page_param: str
     queue: bool = False
+    capped: bool = False
 
 
 def _page_number(name: str) -> int:
@@ -132,10 +134,7 @@ def _groups(filters: Filters, see_all: bool) -> list[Group]:
     if not see_all:
         base = base.where(Article.author_id == current_user.id)
     base = filters.apply(base)
-    count_stmt = select(Article.state, func.count()).group_by(Article.state)
-    if not see_all:
-        count_stmt = count_stmt.where(Article.author_id == current_user.id)
-    counts = dict(db.session.execute(filters.apply(count_stmt)).all())
+    counts = _capped_counts(base)
     # Editors work the review queue first, oldest submission first.
     order = (
         (State.REVIEW, State.DRAFT, State.PUBLISHED)
@@ -145,9 +144,10 @@ def _groups(filters: Filters, see_all: bool) -> list[Group]:
     groups = []
     for state in order:
         count = counts.get(state, 0)
+        capped = count > COUNT_CAP
         param = f"{state.value}_page"
         pages = max(1, -(-count // PAGE_SIZE))
-        page = min(_page_number(param), pages)
+        page = _page_number(param) if capped else min(_page_number(param), pages)
         rows: list[Article] = []
         if count:
             sort = (
@@ -168,6 +168,11 @@ def _groups(filters: Filters, see_all: bool) -> list[Group]:
                     .offset((page - 1) * PAGE_SIZE)
                 )
             )
+        if capped:
+            # Past the cap the exact total is not counted: offer a next page
+            # while this one is full.
+            count = COUNT_CAP
+            pages = page + 1 if len(rows) == PAGE_SIZE else page
         groups.append(
             Group(
                 state=state,
@@ -178,9 +183,33 @@ def _groups(filters: Filters, see_all: bool) -> list[Group]:
                 pages=pages,
                 page_param=param,
                 queue=see_all and state == State.REVIEW,
+                capped=capped,
             )
         )
     return groups
+
+
+def _capped_counts(base: Any) -> dict[State, int]:
+    """Articles per state, each counted only up to COUNT_CAP + 1, in one statement.
+
+    Counting every row would make the dashboard slower as the archive grows; a
+    newsroom needs "1,000+", not the exact size of its archive.
+    """
+    parts = []
+    for state in State:
+        capped = (
+            base.with_only_columns(Article.id)
+            .where(Article.state == state)
+            .limit(COUNT_CAP + 1)
+            .subquery()
+        )
+        parts.append(
+            select(
+                literal(state.value).label("state"), func.count().label("n")
+            ).select_from(capped)
+        )
+    rows = db.session.execute(union_all(*parts)).all()
+    return {State(row.state): row.n for row in rows}
 
 
 DASHBOARD_ARGS = frozenset(
