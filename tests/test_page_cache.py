@@ -192,20 +192,13 @@ def second_app(app):
             db.engine.dispose()
 
 
-def test_two_processes_on_one_host_share_freshness(
-    client, published, editor, second_app
-):
-    """Two app instances (as two gunicorn workers), each with its own in-process
-    cache: a publish through one is seen at once through the other."""
-    other = second_app()
-    other_client = other.test_client()
-    path = f"/articles/{published.slug}"
-    assert other_client.get(path).status_code == 200
-    assert client.get(path).status_code == 200
-    # Ids read here: touching the test's own objects inside the other app's
-    # context would make the test's session borrow the other app's pool.
-    article_id, editor_id = published.id, editor.id
-    with other.app_context():
+def publish_update_through(app, article_id: int, editor_id: int, summary: str) -> None:
+    """Edit the summary and publish the update through another app instance.
+
+    Takes ids, not objects: touching the test's own objects inside the other
+    app's context would make the test's session borrow the other app's pool.
+    """
+    with app.app_context():
         article = db.session.get(Article, article_id)
         user = db.session.get(User, editor_id)
         editing.update_summary(
@@ -213,7 +206,7 @@ def test_two_processes_on_one_host_share_freshness(
             article,
             user,
             expected_version=article.summary_version,
-            summary="Published through the second worker.",
+            summary=summary,
         )
         db.session.commit()
         workflow.apply(
@@ -225,6 +218,21 @@ def test_two_processes_on_one_host_share_freshness(
         )
         db.session.commit()
         db.session.remove()
+
+
+def test_two_processes_on_one_host_share_freshness(
+    client, published, editor, second_app
+):
+    """Two app instances (as two gunicorn workers), each with its own in-process
+    cache: a publish through one is seen at once through the other."""
+    other = second_app()
+    other_client = other.test_client()
+    path = f"/articles/{published.slug}"
+    assert other_client.get(path).status_code == 200
+    assert client.get(path).status_code == 200
+    publish_update_through(
+        other, published.id, editor.id, "Published through the second worker."
+    )
     assert "through the second worker" in client.get(path).get_data(as_text=True)
     assert "through the second worker" in other_client.get(path).get_data(as_text=True)
 
@@ -298,26 +306,8 @@ def test_two_app_hosts_share_one_redis(
     with count_queries() as warm:
         assert a.get(path).status_code == 200
     assert warm == []
-    article_id, editor_id = published.id, editor.id
-    with second.app_context():
-        article = db.session.get(Article, article_id)
-        user = db.session.get(User, editor_id)
-        editing.update_summary(
-            db.session,
-            article,
-            user,
-            expected_version=article.summary_version,
-            summary="Seen on every host at once.",
-        )
-        db.session.commit()
-        workflow.apply(
-            db.session,
-            article,
-            "publish_update",
-            user,
-            expected_version=article.version,
-        )
-        db.session.commit()
-        db.session.remove()
+    publish_update_through(
+        second, published.id, editor.id, "Seen on every host at once."
+    )
     assert "Seen on every host at once." in a.get(path).get_data(as_text=True)
     assert "Seen on every host at once." in b.get(path).get_data(as_text=True)
