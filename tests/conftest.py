@@ -279,6 +279,32 @@ def make_article(app: Flask, make_user, make_category) -> Callable[..., Article]
 
 
 @pytest.fixture
+def editor(make_user) -> User:
+    return make_user(Role.EDITOR)
+
+
+@pytest.fixture
+def publish(make_article, editor):
+    """Publish a new filled article at a given time (default: now)."""
+    from editorial import workflow
+
+    def do(category=None, title=None, when=None, **kwargs):  # noqa: ANN001, ANN202
+        article = make_article(category=category, title=title, **kwargs)
+        workflow.apply(
+            db.session,
+            article,
+            "publish",
+            editor,
+            expected_version=article.version,
+            now=when,
+        )
+        db.session.commit()
+        return article
+
+    return do
+
+
+@pytest.fixture
 def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
     def do_login(user: User, password: str = PASSWORD) -> FlaskClient:
         response = client.post(

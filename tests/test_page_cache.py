@@ -18,11 +18,6 @@ from tests.conftest import FreshContextClient, base_config, count_queries
 
 
 @pytest.fixture
-def editor(make_user):
-    return make_user(Role.EDITOR)
-
-
-@pytest.fixture
 def published(make_article, editor):
     article = make_article(state="review", title="Harbour bridge reopens")
     workflow.apply(

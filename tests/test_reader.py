@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from editorial import editing, workflow
 from editorial.extensions import db
-from editorial.models import Role, User, utcnow
+from editorial.models import utcnow
 from editorial.rendering import display_datetime, iso_datetime
 
 TZ = "Europe/Berlin"
-
-
-@pytest.fixture
-def editor(make_user) -> User:
-    return make_user(Role.EDITOR)
-
-
-@pytest.fixture
-def publish(make_article, editor):
-    """Publish a new filled article at a given time (default: now)."""
-
-    def do(category=None, title=None, when: datetime | None = None, **kwargs):
-        article = make_article(category=category, title=title, **kwargs)
-        workflow.apply(
-            db.session,
-            article,
-            "publish",
-            editor,
-            expected_version=article.version,
-            now=when,
-        )
-        db.session.commit()
-        return article
-
-    return do
 
 
 def parse(response) -> LexborHTMLParser:

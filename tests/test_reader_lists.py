@@ -10,36 +10,13 @@ from selectolax.lexbor import LexborHTMLParser
 
 from editorial import workflow
 from editorial.extensions import db
-from editorial.models import Role, User, utcnow
+from editorial.models import utcnow
 from editorial.rendering import iso_datetime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 TZ = "Europe/Berlin"
-
-
-@pytest.fixture
-def editor(make_user) -> User:
-    return make_user(Role.EDITOR)
-
-
-@pytest.fixture
-def publish(make_article, editor):
-    def do(category=None, title=None, when=None, **kwargs):
-        article = make_article(category=category, title=title, **kwargs)
-        workflow.apply(
-            db.session,
-            article,
-            "publish",
-            editor,
-            expected_version=article.version,
-            now=when,
-        )
-        db.session.commit()
-        return article
-
-    return do
 
 
 def page(client, path: str) -> LexborHTMLParser:

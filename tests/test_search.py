@@ -9,12 +9,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from editorial import editing, search, workflow
 from editorial.extensions import db
-from editorial.models import Role, SearchDocument, User, utcnow
-
-
-@pytest.fixture
-def editor(make_user) -> User:
-    return make_user(Role.EDITOR)
+from editorial.models import SearchDocument, utcnow
 
 
 @pytest.fixture
