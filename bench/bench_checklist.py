@@ -13,8 +13,8 @@ from pathlib import Path
 # Import this checkout's package, not whichever copy is installed in the venv.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from editorial.checklist import check_article  # noqa: E402
-from editorial.content import ArticleContent, Faq, Section  # noqa: E402
+from editorial.domain.checklist import check_article  # noqa: E402
+from editorial.domain.content import ArticleContent, Faq, Section  # noqa: E402
 
 RUNS = 200
 TARGET_WORDS = 5_000

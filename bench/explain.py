@@ -22,8 +22,8 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import event, select, text  # noqa: E402
 
 from editorial import create_app  # noqa: E402
+from editorial.domain.models import Article, Category, State  # noqa: E402
 from editorial.extensions import db  # noqa: E402
-from editorial.models import Article, Category, State  # noqa: E402
 
 
 def pages() -> dict[str, str]:

@@ -21,8 +21,8 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import select  # noqa: E402
 
 from editorial import create_app  # noqa: E402
+from editorial.domain.models import Article, State  # noqa: E402
 from editorial.extensions import db  # noqa: E402
-from editorial.models import Article, State  # noqa: E402
 
 PARTS = {
     "whole request (Flask wsgi_app)": ("flask/app.py", "wsgi_app"),

@@ -343,8 +343,8 @@ def count_statements(
     """Statements for a cold and a warm GET of each page (None when not 200)."""
     from sqlalchemy import event
 
+    from editorial.domain.models import User
     from editorial.extensions import cache, db
-    from editorial.models import User
 
     with app.app_context():
         engine = db.engine
@@ -403,9 +403,9 @@ class Publisher(threading.Thread):
     def run(self) -> None:
         from sqlalchemy import select
 
-        from editorial import editing, workflow
+        from editorial.domain import editing, workflow
+        from editorial.domain.models import Article, User
         from editorial.extensions import db
-        from editorial.models import Article, User
 
         tick = time.monotonic()
         n = 0

@@ -642,9 +642,9 @@ def _fts_tables(writer: BulkWriter) -> list[str]:
 
 def _create_users(app, password: str) -> dict[str, int]:  # noqa: ANN001
     """The desk accounts, through the real account function (hash, audit)."""
-    from editorial import accounts
+    from editorial.domain import accounts
+    from editorial.domain.models import User
     from editorial.extensions import db
-    from editorial.models import User
 
     ids = {}
     with app.app_context():
@@ -664,8 +664,8 @@ def _create_users(app, password: str) -> dict[str, int]:  # noqa: ANN001
 
 def _verify_sample(rows: Sequence[tuple[str, int, str]]) -> None:
     """The generated copy passes the real checklist, so `Publish update` works."""
-    from editorial import checklist
-    from editorial.content import ArticleContent
+    from editorial.domain import checklist
+    from editorial.domain.content import ArticleContent
 
     for document, _, _ in rows:
         content = ArticleContent.from_json(document)
@@ -689,8 +689,8 @@ def seed(
     """Create a fresh database at `url` and fill it with `articles` articles."""
     from flask_migrate import upgrade
 
-    from editorial.models import utcnow
-    from editorial.rendering import slugify
+    from editorial.domain.models import utcnow
+    from editorial.domain.rendering import slugify
 
     url = normalise_url(url)
     report = SeedReport(url=url, articles=articles)

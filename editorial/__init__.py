@@ -25,7 +25,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from editorial import web
+    from editorial import cli
+    from editorial.auth import bp as auth_bp
+    from editorial.auth import views as _auth_views  # noqa: F401 - routes on bp
+    from editorial.desk import admin, editor, history, views  # noqa: F401
+    from editorial.desk import bp as desk_bp
+    from editorial.reader import bp as reader_bp
+    from editorial.reader import views as _reader_views  # noqa: F401
+    from editorial.web import handlers
 
-    web.init_app(app)
+    handlers.init_app(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(desk_bp)
+    app.register_blueprint(reader_bp)
+    cli.init_app(app)
     return app

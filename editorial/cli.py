@@ -11,10 +11,10 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from editorial import accounts, checklist, demo
-from editorial.errors import DomainError
+from editorial.domain import accounts, checklist, demo
+from editorial.domain.errors import DomainError
+from editorial.domain.models import Article, State
 from editorial.extensions import db
-from editorial.models import Article, State
 
 
 def init_app(app: Flask) -> None:

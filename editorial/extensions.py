@@ -11,7 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from editorial.models import Base
+from editorial.domain.models import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -19,9 +19,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
-from editorial import create_app, editing
+from editorial import create_app
+from editorial.domain import editing
+from editorial.domain.models import Article, Base, Category, Role, User
 from editorial.extensions import cache, db, limiter
-from editorial.models import Article, Base, Category, Role, User
 
 FAST_HASH = "pbkdf2:sha256:1000"  # tests only: real hashing, fewer rounds
 PASSWORD = "correct horse battery"
@@ -155,7 +156,7 @@ _counter = itertools.count(1)
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
-    from editorial import accounts
+    from editorial.domain import accounts
 
     def factory(
         role: Role | str = Role.AUTHOR,
@@ -242,7 +243,7 @@ def fill_article(article: Article, user: User) -> Article:
 
 @pytest.fixture
 def make_article(app: Flask, make_user, make_category) -> Callable[..., Article]:
-    from editorial import workflow
+    from editorial.domain import workflow
 
     def factory(
         author: User | None = None,
@@ -286,7 +287,7 @@ def editor(make_user) -> User:
 @pytest.fixture
 def publish(make_article, editor):
     """Publish a new filled article at a given time (default: now)."""
-    from editorial import workflow
+    from editorial.domain import workflow
 
     def do(category=None, title=None, when=None, **kwargs):  # noqa: ANN001, ANN202
         article = make_article(category=category, title=title, **kwargs)

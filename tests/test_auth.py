@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from editorial.domain.models import Role
 from editorial.extensions import db
-from editorial.models import Role
 from tests.conftest import PASSWORD
 
 
@@ -62,7 +62,7 @@ def test_deactivated_user_cannot_log_in(client, make_user):
 
 
 def test_deactivation_ends_existing_sessions(client, make_user, login_as):
-    from editorial import accounts
+    from editorial.domain import accounts
 
     admin = make_user(Role.ADMIN)
     user = make_user(Role.EDITOR)
@@ -157,7 +157,7 @@ def test_healthz_reports_a_dead_database(app, client, monkeypatch):
 
 
 def test_forced_password_change_then_the_desk(app, make_user):
-    from editorial import accounts
+    from editorial.domain import accounts
 
     admin = make_user(Role.ADMIN)
     user = make_user(Role.AUTHOR)

@@ -23,9 +23,9 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from editorial import workflow
+from editorial.domain import workflow
+from editorial.domain.models import Article, Category, Role, User
 from editorial.extensions import db
-from editorial.models import Article, Category, Role, User
 from tests.conftest import PASSWORD
 
 ACTORS = ("anonymous", "author", "other", "editor", "admin")

@@ -27,8 +27,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from editorial import create_app
-from editorial.extensions import db
-from editorial.models import (
+from editorial.domain.models import (
     Article,
     ArticleSection,
     Base,
@@ -39,6 +38,7 @@ from editorial.models import (
     Takeaway,
     User,
 )
+from editorial.extensions import db
 from tests.conftest import PASSWORD, base_config
 
 SWEEP = settings(

@@ -1,4 +1,4 @@
-"""Tests for editorial.checklist: structure rules, prose rules and their guards."""
+"""Tests for domain.checklist: structure rules, prose rules and their guards."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editorial.checklist import (
+from editorial.domain.checklist import (
     ERROR,
     RULES,
     WARNING,
@@ -15,7 +15,7 @@ from editorial.checklist import (
     check_text,
     has_errors,
 )
-from editorial.content import (
+from editorial.domain.content import (
     FAQ_MAX,
     SUMMARY_MAX,
     TAKEAWAY_MAX,

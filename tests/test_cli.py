@@ -7,9 +7,10 @@ import sqlite3
 import pytest
 from sqlalchemy import func, select
 
-from editorial import create_app, editing, workflow
+from editorial import create_app
+from editorial.domain import editing, workflow
+from editorial.domain.models import Article, Category, Revision, Role, State, User
 from editorial.extensions import db
-from editorial.models import Article, Category, Revision, Role, State, User
 from tests.conftest import base_config
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from editorial import editing
+from editorial.domain import editing
+from editorial.domain.models import Article, Role, State, Transition
 from editorial.extensions import db
-from editorial.models import Article, Role, State, Transition
 from tests.conftest import PASSWORD
 from tests.test_desk_helpers import block, error_for, is_fragment, parse
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from editorial import categories
-from editorial.errors import InvalidInput, NotAllowed
+from editorial.domain import categories
+from editorial.domain.errors import InvalidInput, NotAllowed
+from editorial.domain.models import AuditEvent, Category, Role, User
 from editorial.extensions import db
-from editorial.models import AuditEvent, Category, Role, User
 from tests.conftest import PASSWORD
 from tests.test_desk_helpers import error_for, is_fragment, parse
 

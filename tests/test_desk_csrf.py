@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from editorial.domain.models import Article, Role
 from editorial.extensions import db
-from editorial.models import Article, Role
 from tests.test_desk_helpers import parse
 
 

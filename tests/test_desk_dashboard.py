@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from editorial.domain.models import Article, Role, State
 from editorial.extensions import db
-from editorial.models import Article, Role, State
 from tests.conftest import count_queries
 from tests.test_desk_helpers import is_fragment, parse
 

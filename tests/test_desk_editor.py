@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from editorial import editing
+from editorial.domain import editing
+from editorial.domain.models import Article, Category, FaqItem, Revision, Role, Takeaway
 from editorial.extensions import db
-from editorial.models import Article, Category, FaqItem, Revision, Role, Takeaway
 from tests.conftest import count_queries
 from tests.test_desk_helpers import block, error_for, field_value, is_fragment, parse
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from markupsafe import Markup
 from sqlalchemy import select
 
-from editorial import diff, editing, workflow
-from editorial.content import ArticleContent, Faq, Section
+from editorial.domain import diff, editing, workflow
+from editorial.domain.content import ArticleContent, Faq, Section
+from editorial.domain.models import Article, Revision, Role
 from editorial.extensions import db
-from editorial.models import Article, Revision, Role
 from tests.conftest import count_queries
 from tests.test_desk_helpers import is_fragment, parse
 

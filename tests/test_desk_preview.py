@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from editorial import editing
+from editorial.domain import editing
+from editorial.domain.models import Role
 from editorial.extensions import db
-from editorial.models import Role
 
 
 def test_preview_shows_the_working_copy_with_the_reader_template(

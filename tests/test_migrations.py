@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from editorial.domain.models import Base
+from editorial.domain.search import include_name
 from editorial.extensions import db
-from editorial.models import Base
-from editorial.search import include_name
 
 
 def test_migrations_built_every_table(app):

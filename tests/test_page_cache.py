@@ -11,9 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from editorial import categories, create_app, editing, workflow
+from editorial import create_app
+from editorial.domain import categories, editing, workflow
+from editorial.domain.models import Article, Role, User
 from editorial.extensions import db
-from editorial.models import Article, Role, User
 from tests.conftest import FreshContextClient, base_config, count_queries
 
 

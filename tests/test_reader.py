@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from selectolax.lexbor import LexborHTMLParser
 
-from editorial import editing, workflow
+from editorial.domain import editing, workflow
+from editorial.domain.models import utcnow
+from editorial.domain.rendering import display_datetime, iso_datetime
 from editorial.extensions import db
-from editorial.models import utcnow
-from editorial.rendering import display_datetime, iso_datetime
 
 TZ = "Europe/Berlin"
 

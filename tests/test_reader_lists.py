@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from editorial import workflow
+from editorial.domain import workflow
+from editorial.domain.models import utcnow
+from editorial.domain.rendering import iso_datetime
 from editorial.extensions import db
-from editorial.models import utcnow
-from editorial.rendering import iso_datetime
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

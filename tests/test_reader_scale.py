@@ -12,9 +12,16 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import event, insert, select
 
-from editorial import workflow
+from editorial.domain import workflow
+from editorial.domain.models import (
+    Article,
+    Category,
+    SearchDocument,
+    State,
+    User,
+    utcnow,
+)
 from editorial.extensions import db
-from editorial.models import Article, Category, SearchDocument, State, User, utcnow
 from editorial.reader import queries
 from tests.conftest import count_queries
 

@@ -1,4 +1,4 @@
-"""Tests for editorial.rendering: Markdown, plain text, JSON-LD, dates, slugs."""
+"""Tests for editorial.domain.rendering: Markdown, plain text, JSON-LD, dates, slugs."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 from selectolax.lexbor import LexborHTMLParser
 
-from editorial.content import ArticleContent, Faq, Section
-from editorial.rendering import (
+from editorial.domain.content import ArticleContent, Faq, Section
+from editorial.domain.rendering import (
     ALLOWED_TAGS,
     display_date,
     display_datetime,

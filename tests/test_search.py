@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from editorial import editing, search, workflow
+from editorial.domain import editing, search, workflow
+from editorial.domain.models import SearchDocument, utcnow
 from editorial.extensions import db
-from editorial.models import SearchDocument, utcnow
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from editorial.models import Role
+from editorial.domain.models import Role
 from tests.conftest import PASSWORD
 
 
@@ -152,9 +152,9 @@ def test_logins_and_failures_are_audited(client, make_user, caplog):
 
 
 def test_workflow_and_user_admin_are_audited(make_user, make_article, caplog):
-    from editorial import accounts, workflow
+    from editorial.domain import accounts, workflow
+    from editorial.domain.models import AuditEvent
     from editorial.extensions import db
-    from editorial.models import AuditEvent
 
     admin = make_user(Role.ADMIN)
     editor = make_user(Role.EDITOR)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from editorial import editing, workflow
-from editorial.content import Section
-from editorial.errors import (
+from editorial.domain import editing, workflow
+from editorial.domain.content import Section
+from editorial.domain.errors import (
     ChecklistFailed,
     IllegalTransition,
     InvalidInput,
@@ -15,8 +15,8 @@ from editorial.errors import (
     StaleBlock,
     StaleVersion,
 )
+from editorial.domain.models import Revision, Role, State, Transition
 from editorial.extensions import db
-from editorial.models import Revision, Role, State, Transition
 
 ACTORS = ("anonymous", "own_author", "other_author", "editor", "admin")
 ACTIONS = (
@@ -30,7 +30,7 @@ ACTIONS = (
 STATES = ("draft", "review", "published")
 
 # Written out by hand from PRODUCT.md sections 1 and 3, independently of
-# editorial.policy: for each action, who may use it at all, and from which states.
+# domain.policy: for each action, who may use it at all, and from which states.
 MAY_USE = {
     "submit": {"own_author", "editor", "admin"},
     "withdraw": {"own_author"},

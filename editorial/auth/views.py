@@ -8,7 +8,6 @@ import time
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -20,12 +19,12 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from limits import parse
 
-from editorial import accounts
+from editorial.auth import bp
 from editorial.auth.forms import ChangePasswordForm, LoginForm
-from editorial.errors import InvalidInput
+from editorial.domain import accounts
+from editorial.domain.errors import InvalidInput
 from editorial.extensions import db, limiter
 
-bp = Blueprint("auth", __name__)
 log = logging.getLogger("editorial.audit")
 
 # Failures only: 5 per (username, address) or 30 per address in 15 minutes.

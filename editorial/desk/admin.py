@@ -10,15 +10,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from editorial import accounts
-from editorial import categories as categories_domain
+from editorial.desk import bp
 from editorial.desk.editor import Pending
-from editorial.desk.views import bp
-from editorial.errors import InvalidInput, NotFound
+from editorial.domain import accounts
+from editorial.domain import categories as categories_domain
+from editorial.domain.errors import InvalidInput, NotFound
+from editorial.domain.models import AuditEvent, Role, User
+from editorial.domain.policy import Permission, can
 from editorial.extensions import db
-from editorial.models import AuditEvent, Role, User
-from editorial.policy import Permission, can
-from editorial.web import hx_redirect, render_page_or_block
+from editorial.web.fragments import hx_redirect, render_page_or_block
 
 AUDIT_SHOWN = 30
 

@@ -15,21 +15,26 @@ from typing import Any
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from editorial import checklist, editing, workflow
-from editorial import content as limits
-from editorial.desk.views import bp, category_choices
-from editorial.errors import (
+from editorial.desk import bp
+from editorial.desk.views import category_choices
+from editorial.domain import checklist, editing, workflow
+from editorial.domain import content as limits
+from editorial.domain.errors import (
     ChecklistFailed,
     IllegalTransition,
     InvalidInput,
     StaleBlock,
     StaleVersion,
 )
+from editorial.domain.models import Article, ArticleSection, parse_db_int
+from editorial.domain.policy import Permission, can
 from editorial.extensions import db
-from editorial.models import Article, ArticleSection, parse_db_int
-from editorial.policy import Permission, can
 from editorial.reader.pages import article_page
-from editorial.web import hx_redirect, is_fragment_request, render_page_or_block
+from editorial.web.fragments import (
+    hx_redirect,
+    is_fragment_request,
+    render_page_or_block,
+)
 
 TEMPLATE = "desk/editor.html"
 # Sent with every successful block save: the checklist and workflow panels

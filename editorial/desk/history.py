@@ -7,12 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
-from editorial import diff, editing
-from editorial.desk.views import bp
+from editorial.desk import bp
+from editorial.domain import diff, editing
+from editorial.domain.models import Article, Revision, Transition, parse_db_int
+from editorial.domain.policy import Permission, can
 from editorial.extensions import db
-from editorial.models import Article, Revision, Transition, parse_db_int
-from editorial.policy import Permission, can
-from editorial.web import render_page_or_block
+from editorial.web.fragments import render_page_or_block
 
 REVISIONS_SHOWN = 200
 _BLOCK_NAMES = {

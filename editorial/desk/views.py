@@ -9,20 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
-from editorial import editing
+from editorial.desk import bp
 from editorial.desk.forms import NewArticleForm
-from editorial.errors import InvalidInput
+from editorial.domain import editing
+from editorial.domain.errors import InvalidInput
+from editorial.domain.models import Article, Category, Role, State, User, parse_db_int
+from editorial.domain.policy import Permission, can
 from editorial.extensions import db
-from editorial.models import Article, Category, Role, State, User, parse_db_int
-from editorial.policy import Permission, can
-from editorial.web import hx_redirect, render_page_or_block
-
-bp = Blueprint("desk", __name__, url_prefix="/desk")
+from editorial.web.fragments import hx_redirect, render_page_or_block
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000  # groups larger than this show "1000+"
@@ -299,6 +298,3 @@ def new_article():
     return render_page_or_block(
         "desk/new_article.html", "new_article_block", status=status, form=form
     )
-
-
-from editorial.desk import admin, editor, history  # noqa: E402,F401

@@ -4,7 +4,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from editorial.search import include_name
+from editorial.domain.search import include_name
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -84,7 +84,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
-    # The full-text objects of migration 0002 have no model (editorial.search).
+    # The full-text objects of migration 0002 have no model (editorial.domain.search).
     conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives

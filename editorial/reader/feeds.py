@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from editorial.models import Category
+from editorial.domain.models import Category
+from editorial.domain.rendering import iso_datetime
 from editorial.reader.queries import Teaser
-from editorial.rendering import iso_datetime
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

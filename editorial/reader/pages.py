@@ -13,10 +13,10 @@ from datetime import datetime
 
 from flask import current_app, render_template, url_for
 
-from editorial import rendering
-from editorial.content import ArticleContent
+from editorial.domain import rendering
+from editorial.domain.content import ArticleContent
+from editorial.domain.models import Article, Category, utcnow
 from editorial.extensions import db
-from editorial.models import Article, Category, utcnow
 from editorial.reader import queries
 
 WIDGET_CATEGORIES = 3  # More from Categories: how many other categories

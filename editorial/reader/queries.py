@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
-from editorial.models import Article, Category, State, User
+from editorial.domain.models import Article, Category, State, User
 
 _TEASER_COLUMNS = (
     Article.id,

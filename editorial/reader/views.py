@@ -12,14 +12,12 @@ import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request
 
-from editorial import search as search_module
+from editorial.domain import search as search_module
+from editorial.domain.models import State, utcnow
 from editorial.extensions import db
-from editorial.models import State, utcnow
-from editorial.reader import feeds, pages, queries
-
-bp = Blueprint("reader", __name__)
+from editorial.reader import bp, feeds, pages, queries
 
 HOME_PER_CATEGORY = 5
 CATEGORY_PER_PAGE = 20

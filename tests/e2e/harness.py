@@ -21,7 +21,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, Playwright, expect
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from editorial import create_app, demo
+from editorial import create_app
+from editorial.domain import demo
 from editorial.extensions import db
 from tests.conftest import FAST_HASH, base_config
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, sync_playwright
 from sqlalchemy import select
 
+from editorial.domain.models import Article, Category, State
 from editorial.extensions import db
-from editorial.models import Article, Category, State
 from tests.e2e import harness
 
 VIEWPORTS = (harness.DESKTOP, harness.PHONE)

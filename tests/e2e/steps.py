@@ -17,9 +17,9 @@ from itertools import count
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
-from editorial import editing, workflow
+from editorial.domain import editing, workflow
+from editorial.domain.models import Category, User, utcnow
 from editorial.extensions import db
-from editorial.models import Category, User, utcnow
 from tests.e2e.harness import LiveServer
 
 _numbers = count(1)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from editorial.models import utcnow
+from editorial.domain.models import utcnow
 from tests.e2e.harness import LiveServer
 from tests.e2e.steps import (
     QUESTIONS,

@@ -3,7 +3,7 @@
 search_documents holds the plain text of each published article. The index over
 it depends on the database: SQLite gets an FTS5 external-content table kept in
 step by triggers, PostgreSQL a GIN expression index on to_tsvector('english', …).
-Both are named in editorial.search.FULL_TEXT_OBJECTS so that the model/migration
+Both are named in editorial.domain.search.FULL_TEXT_OBJECTS so that the model/migration
 comparison ignores them (they have no SQLAlchemy model).
 
 Revision ID: 0002
@@ -74,8 +74,8 @@ def upgrade():
 
 def _backfill():
     """Index the articles already published when this migration runs."""
-    from editorial.content import ArticleContent
-    from editorial.search import document_text
+    from editorial.domain.content import ArticleContent
+    from editorial.domain.search import document_text
 
     bind = op.get_bind()
     rows = bind.execute(

@@ -23,7 +23,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from editorial.content import ArticleContent
+from editorial.domain.content import ArticleContent
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",

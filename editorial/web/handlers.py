@@ -1,8 +1,5 @@
-"""Web plumbing: extensions, blueprints, fragment helpers, headers and errors.
-
-The only module that imports htmx-flask. Views ask it whether to answer with a
-whole page or one block, and for redirects that work with and without htmx.
-"""
+"""Request plumbing: extensions bound to the app, sessions, security headers,
+error pages, template globals and the health check."""
 
 from __future__ import annotations
 
@@ -14,64 +11,31 @@ from typing import Any
 from flask import (
     Flask,
     Response,
-    flash,
     g,
     jsonify,
-    redirect,
     render_template,
     request,
     session,
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
-from htmx_flask import make_response as htmx_response
-from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from editorial import rendering
-from editorial.errors import DomainError
+from editorial.domain import rendering
+from editorial.domain.errors import DomainError
+from editorial.domain.models import DB_INT_MAX, Role, State, User, utcnow
 from editorial.extensions import cache, csrf, db, htmx, limiter, login_manager, migrate
-from editorial.models import DB_INT_MAX, Role, State, User, utcnow
+from editorial.web import page_cache
+from editorial.web.fragments import is_fragment_request
 
 log = logging.getLogger("editorial")
 
 # htmx 2 sends these; a boosted request or a history restore wants a whole page.
 _DESK_PREFIXES = ("/desk", "/login", "/logout", "/account")
 _SESSION_PATHS = _DESK_PREFIXES
-
-
-def is_fragment_request() -> bool:
-    """True when htmx asked for a block in place (not boosted, not a restore)."""
-    return bool(
-        getattr(request, "htmx", False)
-        and not request.headers.get("HX-Boosted")
-        and not request.headers.get("HX-History-Restore-Request")
-    )
-
-
-def render_page_or_block(
-    template: str, block: str, *, status: int = 200, **context: Any
-) -> Response:
-    """Render the whole page, or just `block` of it for an htmx request."""
-    if is_fragment_request():
-        body = render_block(template, block, **context)
-    else:
-        body = render_template(template, **context)
-    response = htmx_response(body, status)
-    response.headers.add("Vary", "HX-Request")
-    return response
-
-
-def hx_redirect(location: str, message: str | None = None, category: str = "info"):
-    """Navigate after an action: HX-Redirect for htmx, 303 for a plain form post."""
-    if message:
-        flash(message, category)
-    if is_fragment_request():
-        return htmx_response("", 204, redirect=location)
-    return redirect(location, code=303)
 
 
 def _load_user(user_id: str) -> User | None:
@@ -266,7 +230,7 @@ class BoundedIntConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
-    """Bind the extensions and blueprints to `app`."""
+    """Bind the extensions, sessions, headers, errors and the page cache to `app`."""
     app.url_map.converters["int"] = BoundedIntConverter
     app.session_interface = PublicAwareSessionInterface()
     proxies = app.config.get("TRUSTED_PROXIES", 0)
@@ -295,19 +259,7 @@ def init_app(app: Flask) -> None:
         seconds=app.config["IDLE_TIMEOUT_SECONDS"]
     )
 
-    from editorial import cli
-    from editorial.auth.views import bp as auth_bp
-    from editorial.desk.views import bp as desk_bp
-    from editorial.reader.views import bp as reader_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(desk_bp)
-    app.register_blueprint(reader_bp)
-    cli.init_app(app)
-
     app.before_request(_idle_timeout)
-    from editorial import page_cache
-
     page_cache.install(app, cache)
     app.after_request(_security_headers)
     _register_errors(app)

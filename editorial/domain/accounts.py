@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from editorial.errors import InvalidInput, NotAllowed
-from editorial.models import AuditEvent, Role, User
-from editorial.policy import Permission, can
+from editorial.domain.errors import InvalidInput, NotAllowed
+from editorial.domain.models import AuditEvent, Role, User
+from editorial.domain.policy import Permission, can
 
 audit_log = logging.getLogger("editorial.audit")
 PASSWORD_MIN = 10

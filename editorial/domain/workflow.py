@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from editorial import checklist, search
-from editorial.content import NOTE_MAX, ArticleContent
-from editorial.errors import (
+from editorial.domain import checklist, search
+from editorial.domain.content import NOTE_MAX, ArticleContent
+from editorial.domain.errors import (
     ChecklistFailed,
     IllegalTransition,
     InvalidInput,
@@ -27,7 +27,7 @@ from editorial.errors import (
     NotFound,
     StaleVersion,
 )
-from editorial.models import (
+from editorial.domain.models import (
     Article,
     Category,
     Revision,
@@ -36,8 +36,8 @@ from editorial.models import (
     User,
     utcnow,
 )
-from editorial.policy import Permission, can
-from editorial.signals import mark_reader_change
+from editorial.domain.policy import Permission, can
+from editorial.domain.signals import mark_reader_change
 
 audit_log = logging.getLogger("editorial.audit")
 

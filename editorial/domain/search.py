@@ -22,9 +22,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import DateTime, Integer, String, Text, delete, text
 from sqlalchemy.orm import Session
 
-from editorial.content import ArticleContent
-from editorial.models import Article, SearchDocument, State
-from editorial.rendering import plain_text
+from editorial.domain.content import ArticleContent
+from editorial.domain.models import Article, SearchDocument, State
+from editorial.domain.rendering import plain_text
 
 QUERY_MAX = 200  # characters a reader may type
 TERMS_MAX = 12  # words kept from a query

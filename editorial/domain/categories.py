@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from editorial.accounts import audit
-from editorial.errors import InvalidInput, NotAllowed, NotFound
-from editorial.models import Category, User
-from editorial.policy import Permission, can
-from editorial.rendering import slugify
-from editorial.signals import mark_reader_change
+from editorial.domain.accounts import audit
+from editorial.domain.errors import InvalidInput, NotAllowed, NotFound
+from editorial.domain.models import Category, User
+from editorial.domain.policy import Permission, can
+from editorial.domain.rendering import slugify
+from editorial.domain.signals import mark_reader_change
 
 NAME_MAX = 80
 

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from editorial import content as limits
-from editorial.content import DEFAULT_SECTION_HEADINGS
-from editorial.errors import InvalidInput, NotAllowed, NotFound, StaleBlock
-from editorial.models import (
+from editorial.domain import content as limits
+from editorial.domain.content import DEFAULT_SECTION_HEADINGS
+from editorial.domain.errors import InvalidInput, NotAllowed, NotFound, StaleBlock
+from editorial.domain.models import (
     DB_INT_MAX,
     Article,
     ArticleSection,
@@ -31,8 +31,8 @@ from editorial.models import (
     User,
     utcnow,
 )
-from editorial.policy import Permission, can
-from editorial.rendering import slugify
+from editorial.domain.policy import Permission, can
+from editorial.domain.rendering import slugify
 
 # Human names of blocks, for messages ("Quick summary was changed by …").
 BLOCK_LABELS = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from editorial.content import ArticleContent
+from editorial.domain.content import ArticleContent
 
 # Words, runs of spaces and single punctuation marks: a diff at word level reads
 # like an editor's markup, and keeps line breaks where the author typed them.

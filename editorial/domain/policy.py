@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from editorial.models import Role, State
+from editorial.domain.models import Role, State
 
 
 class Permission(StrEnum):

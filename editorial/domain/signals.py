@@ -1,6 +1,6 @@
 """Flags the domain sets on a session for infrastructure to act on after commit.
 
-Plain SQLAlchemy; no Flask. The reader-page cache (editorial.page_cache) bumps
+Plain SQLAlchemy; no Flask. The reader-page cache (editorial.web.page_cache) bumps
 its generation after a transaction that called `mark_reader_change` commits.
 """
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from editorial.content import (
+from editorial.domain.content import (
     ANSWER_MAX,
     BODY_MAX,
     FAQ_MAX,

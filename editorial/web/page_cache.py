@@ -26,7 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_date
 
-from editorial.signals import READER_CHANGED
+from editorial.domain.signals import READER_CHANGED
 
 GENERATION_KEY = "reader:generation"
 PAGE_PREFIX = "reader:page:"

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from editorial.content import ArticleContent, Faq, Section
+from editorial.domain.content import ArticleContent, Faq, Section
 
 
 def utcnow() -> datetime:
@@ -375,7 +375,7 @@ class AuditEvent(Base):
 class SearchDocument(Base):
     """The plain text readers can search, one row per published article.
 
-    Written on publish and publish update, deleted on unpublish (editorial.search).
+    Written on publish and publish update, deleted on unpublish (domain.search).
     The full-text index over it is dialect-specific and lives in migration 0002:
     an FTS5 external-content table on SQLite, a GIN expression index on PostgreSQL.
     """

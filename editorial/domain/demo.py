@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from editorial import accounts, editing, workflow
-from editorial.models import Article, Category, Role, User, utcnow
-from editorial.rendering import slugify
+from editorial.domain import accounts, editing, workflow
+from editorial.domain.models import Article, Category, Role, User, utcnow
+from editorial.domain.rendering import slugify
 
 DEMO_USERS = (
     ("author1", "Amara Okafor", Role.AUTHOR),

@@ -1,0 +1,1 @@
+"""Request plumbing shared by the blueprints: fragments, handlers, the page cache."""
