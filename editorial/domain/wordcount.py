@@ -10,15 +10,17 @@ import re
 
 from editorial.domain.content import ArticleContent
 
-# A word: letters or digits, with inner apostrophes or hyphens ("don't", "x-ray");
-# Markdown marks (*, #, >, -, links' brackets) are not words.
-_WORD = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
+# A word: letters or digits, with inner apostrophes or hyphens ("don't", "x-ray")
+# or digit group marks ("2,000"); Markdown marks (*, #, >, -) are not words, nor
+# are a link's address or a bare URL.
+_WORD = re.compile(r"\w+(?:(?:['’\-]|(?<=\d)[,.](?=\d))\w+)*", re.UNICODE)
+_ADDRESS = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<?\b(?:https?://|mailto:)\S+")
 WORDS_PER_MINUTE = 230
 
 
 def count_words(*texts: str) -> int:
     """Words in the given texts."""
-    return sum(len(_WORD.findall(text)) for text in texts)
+    return sum(len(_WORD.findall(_ADDRESS.sub(" ", text))) for text in texts)
 
 
 def article_words(content: ArticleContent) -> int:
