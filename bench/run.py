@@ -180,8 +180,14 @@ class Server:
     def __init__(self, name: str, target: str, env: dict[str, str], port: int):
         self.name = name
         self.target = target
-        self.env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
         self.base = f"http://127.0.0.1:{port}"
+        # Production refuses to start without SITE_URL, and answers its host only.
+        self.env = {
+            "SITE_URL": self.base,
+            **env,
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+        }
         self.proc: subprocess.Popen | None = None
         self.log = OUT / f"server-{name.replace(' ', '-')}.log"
 
@@ -331,6 +337,8 @@ def build_app(env: dict[str, str], url: str):  # noqa: ANN201 - a Flask app
             "SQLALCHEMY_DATABASE_URI": seeding.normalise_url(url),
             # The test client speaks http; the cookie flag changes no query.
             "SESSION_COOKIE_SECURE": False,
+            # The test client's host (production answers SITE_URL's host only).
+            "SITE_URL": os.environ.get("SITE_URL") or "http://localhost",
         }
         if os.environ.get("CACHE_TYPE"):
             overrides["CACHE_TYPE"] = os.environ["CACHE_TYPE"]

@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config_module.load(Path(app.instance_path)))
     if config:
         app.config.from_mapping(config)
+    config_module.finish(app.config)
 
     from editorial import cli
     from editorial.auth import bp as auth_bp

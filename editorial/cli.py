@@ -70,6 +70,9 @@ def seed_demo() -> None:
         db.session.rollback()
         click.echo(str(error))
         return
+    except DomainError as error:  # e.g. a DEMO_PASSWORD too easy to guess
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(
         f"Demo: {result.published} published, {result.drafts} drafts, "

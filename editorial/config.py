@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -81,4 +82,36 @@ def load(instance_path: Path) -> dict[str, Any]:
         # Number of reverse proxies in front that set X-Forwarded-For/-Proto;
         # 0 trusts none (client addresses drive login throttling).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
+        # Host names requests may name (comma-separated); unset: the SITE_URL
+        # host, plus loopback in development (see `finish`).
+        "TRUSTED_HOSTS": _list("TRUSTED_HOSTS"),
     }
+
+
+def _list(name: str) -> list[str] | None:
+    raw = os.environ.get(name, "").strip()
+    return [part.strip() for part in raw.split(",") if part.strip()] or None
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def finish(config: dict[str, Any]) -> None:
+    """Checks and defaults that depend on the final configuration.
+
+    Production refuses to start without SITE_URL: absolute links (canonical,
+    og:url, feeds, sitemaps) must never come from a request's Host header.
+    TRUSTED_HOSTS defaults to the SITE_URL host, plus loopback in development.
+    """
+    site_url = (config.get("SITE_URL") or "").rstrip("/")
+    production = config.get("ENV_NAME") == "production"
+    if production and not site_url:
+        raise RuntimeError(
+            "SITE_URL is required in production (e.g. SITE_URL=https://news.example)."
+        )
+    if config.get("TRUSTED_HOSTS") is None:
+        site_host = urlsplit(site_url).hostname if site_url else None
+        hosts = [site_host] if site_host else []
+        if not production:
+            hosts += [h for h in LOOPBACK_HOSTS if h not in hosts]
+        config["TRUSTED_HOSTS"] = hosts

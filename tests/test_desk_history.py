@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from markupsafe import Markup
 from sqlalchemy import select
 
 from editorial.domain import diff, editing, workflow
 from editorial.domain.content import ArticleContent, Faq, Section
-from editorial.domain.models import Article, Revision, Role
+from editorial.domain.models import Article, ArticleSection, Revision, Role
 from editorial.extensions import db
 from tests.conftest import count_queries
 from tests.test_desk_helpers import is_fragment, parse
@@ -54,6 +55,58 @@ def test_diff_content_lists_only_changed_blocks_in_order():
     assert "<del>Context" in changes[1].html
     assert "<ins>" in changes[2].html and "Three" in changes[2].html
     assert changes[1].label == "Section 2: Context"
+
+
+def _strip(html: str, tag: str) -> str:
+    """The text of the diff with `tag`'s elements removed and other tags dropped."""
+    import re
+
+    without = re.sub(rf"<{tag}>.*?</{tag}>", "", html, flags=re.S)
+    return re.sub(r"</?(del|ins)>", "", without)
+
+
+@pytest.mark.timeout(10)
+def test_diff_of_pathological_repetitive_text_is_bounded():
+    # 16,000+ words of near-identical repetition: the old word-level
+    # SequenceMatcher took ~20 s here; the diff must stay bounded and correct.
+    old = " ".join(["the cat the dog"] * 4_100)
+    new = " ".join(["the dog the cat"] * 4_100)
+    shuffled_old = "\n\n".join(("a b " * 60).strip() for _ in range(300))
+    shuffled_new = "\n\n".join(("b a " * 60).strip() for _ in range(300))
+    for before, after in ((old, new), (shuffled_old, shuffled_new)):
+        html = str(diff.inline_diff(before, after))
+        # Whatever the granularity, the markup reads back as both versions.
+        assert _strip(html, "del") == after
+        assert _strip(html, "ins") == before
+
+
+@pytest.mark.timeout(10)
+def test_diff_budget_is_shared_by_all_blocks_of_a_request():
+    sections_old = tuple(
+        Section(f"Part {i}", " ".join(["x y"] * 3_000)) for i in range(12)
+    )
+    sections_new = tuple(
+        Section(f"Part {i}", " ".join(["y x"] * 3_000)) for i in range(12)
+    )
+    changes = diff.diff_content(
+        ArticleContent(title="T", sections=sections_old),
+        ArticleContent(title="T", sections=sections_new),
+    )
+    assert [c.key for c in changes] == [f"section-{i}" for i in range(12)]
+    assert all(c.status == "changed" for c in changes)
+    assert _strip(str(changes[11].html), "del") == "Part 11\n\n" + " ".join(
+        ["y x"] * 3_000
+    )
+
+
+def test_diff_compares_paragraphs_then_words_of_changed_ones():
+    html = str(
+        diff.inline_diff(
+            "Same first.\n\nThe cat sat.\n\nSame last.",
+            "Same first.\n\nThe dog sat.\n\nSame last.",
+        )
+    )
+    assert html == "Same first.\n\nThe <del>cat</del><ins>dog</ins> sat.\n\nSame last."
 
 
 def test_diff_of_first_revision_marks_everything_added():
@@ -149,13 +202,21 @@ def test_editor_sees_changes_since_last_submission(make_user, make_article, logi
         summary="Changed after the submission.",
     )
     db.session.commit()
-    response = login_as(editor).get(f"/desk/articles/{article.id}/history")
-    section = parse(response).css_first(".history-since")
-    assert section is not None
+    client = login_as(editor)
+    # On open, only the selected revision's diff is computed; the second one is
+    # a link away.
+    opened = parse(client.get(f"/desk/articles/{article.id}/history"))
+    section = opened.css_first(".history-since")
     assert "Changes since last submission" in section.text()
+    assert section.css(".diff-block") == []
+    link = section.css_first("a").attributes["href"]
+    assert "compare=submission" in link
+    response = client.get(link)
+    section = parse(response).css_first(".history-since")
     assert [d.attributes["data-block"] for d in section.css(".diff-block")] == [
         "summary"
     ]
+    assert "<del>long debate</del><ins>submission</ins>" in section.html
 
 
 def test_history_of_other_authors_article_is_404(make_user, make_article, login_as):
@@ -181,3 +242,43 @@ def test_history_statement_count_is_constant(make_user, make_article, login_as):
             assert client.get(f"/desk/articles/{a.id}/history").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.timeout(20)
+def test_history_of_pathological_bodies_opens_in_bounded_time(
+    make_user, make_article, login_as
+):
+    # An author saves a 16,000-word repetitive body and submits; after changes
+    # are requested, saves its mirror image. History (both diffs, for an
+    # editor) must still answer promptly: the old diff took ~20 s per diff here.
+    author = make_user(Role.AUTHOR)
+    editor = make_user(Role.EDITOR)
+    article = make_article(author=author)
+    section_id = article.sections[0].id
+    client = login_as(author)
+
+    def save(body: str) -> None:
+        version = db.session.get(ArticleSection, section_id).version
+        response = client.post(
+            f"/desk/articles/{article.id}/sections/{section_id}",
+            data={"heading": "What happened", "body": body, "version": version},
+        )
+        assert response.status_code == 303
+
+    save(" ".join(["a b"] * 8_200))
+    a = db.session.get(Article, article.id)
+    workflow.apply(db.session, a, "submit", author, expected_version=a.version)
+    workflow.apply(
+        db.session, a, "request_changes", editor, expected_version=a.version, note="x"
+    )
+    db.session.commit()
+    save(" ".join(["b a"] * 8_200))
+    client.post("/logout")
+    page = parse(
+        login_as(editor).get(f"/desk/articles/{article.id}/history?compare=submission")
+    )
+    blocks = page.css("#diff-block .diff-block")
+    assert [b.attributes["data-block"] for b in blocks] == ["section-0"]
+    assert blocks[0].text().count("b a b a") >= 1
+    since = page.css(".history-since .diff-block")
+    assert [b.attributes["data-block"] for b in since] == ["section-0"]

@@ -324,7 +324,9 @@ def test_robots_txt_points_at_both_sitemaps_and_keeps_out_of_the_desk(client):
     assert "Sitemap: http://localhost/news-sitemap.xml" in lines
 
 
-@pytest.mark.parametrize("app_config", [{"SITE_URL": ""}])
+@pytest.mark.parametrize(
+    "app_config", [{"SITE_URL": "", "TRUSTED_HOSTS": ["news.example"]}]
+)
 def test_site_url_falls_back_to_the_request_host(client, publish):
     article = publish()
     response = client.get(f"/articles/{article.slug}", base_url="https://news.example")

@@ -41,6 +41,29 @@ def _revision(article: Article, number: int) -> Revision | None:
     )
 
 
+def _transitions(article: Article) -> list[Transition]:
+    return list(
+        db.session.scalars(
+            select(Transition)
+            .options(joinedload(Transition.actor), joinedload(Transition.revision))
+            .where(Transition.article_id == article.id)
+            .order_by(Transition.created_at.desc(), Transition.id.desc())
+        )
+    )
+
+
+def _revisions(article: Article) -> list[Revision]:
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .options(defer(Revision.content), joinedload(Revision.created_by))
+            .where(Revision.article_id == article.id)
+            .order_by(Revision.number.desc())
+            .limit(REVISIONS_SHOWN)
+        )
+    )
+
+
 def _previous(revision: Revision) -> Revision | None:
     return db.session.scalar(
         select(Revision)
@@ -53,55 +76,53 @@ def _previous(revision: Revision) -> Revision | None:
     )
 
 
+def _revision_changes(
+    selected: Revision | None, previous: Revision | None, budget: diff.Budget
+) -> list[diff.BlockDiff]:
+    if selected is None:
+        return []
+    before = previous.article_content() if previous else None
+    return diff.diff_content(before, selected.article_content(), budget)
+
+
+def _since_submission(
+    article: Article, budget: diff.Budget
+) -> tuple[Revision | None, list[diff.BlockDiff] | None]:
+    """The editor's second diff, computed only when asked for (`compare=submission`)."""
+    if not (
+        can(current_user, Permission.SEE_DIFF, article)
+        and article.submitted_revision_id
+    ):
+        return None, None
+    submitted = db.session.get(Revision, article.submitted_revision_id)
+    if submitted is None or request.args.get("compare") != "submission":
+        return submitted, None
+    changes = diff.diff_content(
+        submitted.article_content(), article.working_content(), budget
+    )
+    return submitted, changes
+
+
 @bp.get("/articles/<int:article_id>/history")
 def history(article_id: int):
     """Transitions with notes, every revision, and the diff of one revision."""
     article = editing.get_article_for(db.session, article_id, current_user)
-    transitions = db.session.scalars(
-        select(Transition)
-        .options(joinedload(Transition.actor), joinedload(Transition.revision))
-        .where(Transition.article_id == article.id)
-        .order_by(Transition.created_at.desc(), Transition.id.desc())
-    ).all()
-    revisions = db.session.scalars(
-        select(Revision)
-        .options(defer(Revision.content), joinedload(Revision.created_by))
-        .where(Revision.article_id == article.id)
-        .order_by(Revision.number.desc())
-        .limit(REVISIONS_SHOWN)
-    ).all()
+    revisions = _revisions(article)
     wanted = parse_db_int(request.args.get("rev", ""))
     number = wanted if wanted is not None else (revisions[0].number if revisions else 0)
     selected = _revision(article, number)
     previous = _previous(selected) if selected else None
-    changes = (
-        diff.diff_content(
-            previous.article_content() if previous else None,
-            selected.article_content(),
-        )
-        if selected
-        else []
-    )
-    since_submission = None
-    submitted = None
-    if (
-        can(current_user, Permission.SEE_DIFF, article)
-        and article.submitted_revision_id
-    ):
-        submitted = db.session.get(Revision, article.submitted_revision_id)
-        if submitted is not None:
-            since_submission = diff.diff_content(
-                submitted.article_content(), article.working_content()
-            )
+    budget = diff.Budget()  # one bound on diffing time for the whole request
+    submitted, since_submission = _since_submission(article, budget)
     return render_page_or_block(
         "desk/history.html",
         "diff_block",
         article=article,
-        transitions=transitions,
+        transitions=_transitions(article),
         revisions=revisions,
         selected=selected,
         previous=previous,
-        changes=changes,
+        changes=_revision_changes(selected, previous, budget),
         submitted=submitted,
         since_submission=since_submission,
         describe_block=block_name,

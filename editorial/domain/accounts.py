@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from editorial.domain.errors import InvalidInput, NotAllowed
 from editorial.domain.models import AuditEvent, Role, User
@@ -21,6 +22,8 @@ from editorial.domain.policy import Permission, can
 
 audit_log = logging.getLogger("editorial.audit")
 PASSWORD_MIN = 10
+PASSWORD_SCORE_MIN = 3  # zxcvbn's 0–4 scale: 3 is "safely unguessable"
+ZXCVBN_MAX = 72
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # A real hash of a random secret, checked when the username is unknown, so a
 # wrong username costs as much time as a wrong password.
@@ -35,13 +38,36 @@ def hash_password(password: str, method: str = "scrypt") -> str:
     return generate_password_hash(password, method=method)
 
 
-def _check_password_value(password: Any) -> str:
+def _check_password_value(password: Any, *known: str) -> str:
+    """A password long enough and not guessable, or InvalidInput saying why.
+
+    Strength is zxcvbn's estimate (common passwords, dictionary words, keyboard
+    patterns, repeats, dates, and the user's own names given as `known`); a
+    score under PASSWORD_SCORE_MIN is refused with its warning.
+    """
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
         raise InvalidInput(
             "password", f"A password needs at least {PASSWORD_MIN} characters."
         )
     if len(password) > 200:
         raise InvalidInput("password", "A password can have at most 200 characters.")
+    # zxcvbn looks at 72 characters at most (its cost grows with the length).
+    names = [part.lower() for k in known if k for part in (k, *k.split())]
+    verdict = zxcvbn(password[:ZXCVBN_MAX], user_inputs=names)
+    if verdict["score"] < PASSWORD_SCORE_MIN:
+        warning = verdict["feedback"].get("warning") or ""
+        raise InvalidInput(
+            "password",
+            " ".join(
+                part
+                for part in (
+                    "This password is too easy to guess.",
+                    warning,
+                    "Try a few uncommon words together.",
+                )
+                if part
+            ),
+        )
     return password
 
 
@@ -103,7 +129,9 @@ def create_user(
     user = User(
         username=name,
         display_name=display,
-        password_hash=hash_password(_check_password_value(password), method),
+        password_hash=hash_password(
+            _check_password_value(password, name, display), method
+        ),
         role=_role(role),
         active=True,
         must_change_password=must_change_password,
@@ -153,7 +181,8 @@ def reset_password(
 ) -> None:
     """An admin sets a new password, which the user must change at next login."""
     _admin(actor)
-    user.password_hash = hash_password(_check_password_value(password), method)
+    checked = _check_password_value(password, user.username, user.display_name)
+    user.password_hash = hash_password(checked, method)
     user.must_change_password = True
     user.session_token = new_session_token()
     audit(session, actor, "user.reset_password", user, "")
@@ -167,7 +196,7 @@ def change_own_password(
         user.password_hash, current
     ):
         raise InvalidInput("current_password", "That is not your current password.")
-    new = _check_password_value(new)
+    new = _check_password_value(new, user.username, user.display_name)
     if check_password_hash(user.password_hash, new):
         raise InvalidInput("password", "Choose a password different from the old one.")
     user.password_hash = hash_password(new, method)

@@ -30,6 +30,7 @@ from editorial.domain.models import DB_INT_MAX, Role, State, User, utcnow
 from editorial.extensions import cache, csrf, db, htmx, limiter, login_manager, migrate
 from editorial.web import page_cache
 from editorial.web.fragments import is_fragment_request
+from editorial.web.hosts import TrustedHosts
 
 log = logging.getLogger("editorial")
 
@@ -261,6 +262,10 @@ def init_app(app: Flask) -> None:
 
     app.before_request(_idle_timeout)
     page_cache.install(app, cache)
+    # Outermost: an unknown Host never reaches the page cache or a template.
+    app.wsgi_app = TrustedHosts(
+        app.wsgi_app, app.config["TRUSTED_HOSTS"], app.config["TRUSTED_PROXIES"]
+    )
     app.after_request(_security_headers)
     _register_errors(app)
     _template_globals(app)

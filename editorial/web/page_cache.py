@@ -152,8 +152,11 @@ class PageCache:
     ) -> Iterable[bytes]:
         if not self.enabled or not self._cacheable_request(environ):
             return self.app(environ, start_response)
+        # The host is part of the key: without SITE_URL (development), absolute
+        # links come from it, and one host's page must not be served to another.
         key = (
             PAGE_PREFIX
+            + environ.get("HTTP_HOST", "").lower()
             + environ.get("PATH_INFO", "")
             + "?"
             + environ.get("QUERY_STRING", "")
