@@ -29,6 +29,7 @@ from editorial.domain.errors import (
 )
 from editorial.domain.models import Article, ArticleSection, parse_db_int
 from editorial.domain.policy import Permission, can
+from editorial.domain.rendering import slugify
 from editorial.extensions import db
 from editorial.reader.pages import article_page
 from editorial.web.fragments import (
@@ -254,7 +255,7 @@ def update_meta(article_id: int):
 
     def change(article: Article) -> None:
         slug = request.form.get("slug") if not article.first_published_at else None
-        editing.update_meta(
+        chosen = editing.update_meta(
             db.session,
             article,
             current_user,
@@ -263,6 +264,8 @@ def update_meta(article_id: int):
             category_id=request.form.get("category"),
             slug=slug,
         )
+        if slug is not None and chosen != slugify(slug.strip()):
+            flash(f"The article's address is /articles/{chosen}.", "info")
 
     return _save(
         article_id,

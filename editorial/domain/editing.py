@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from editorial.domain import content as limits
@@ -31,7 +31,7 @@ from editorial.domain.models import (
     User,
     utcnow,
 )
-from editorial.domain.policy import Permission, can
+from editorial.domain.policy import Permission, Scope, can, edit_rule
 from editorial.domain.rendering import slugify
 
 # Human names of blocks, for messages ("Quick summary was changed by …").
@@ -137,8 +137,11 @@ def update_meta(
     category_id: int | None,
     slug: str | None = None,
     now: datetime | None = None,
-) -> None:
-    """Save title and category (and the slug, until the first publication)."""
+) -> str:
+    """Save title and category (and the slug, until the first publication).
+
+    Returns the article's address (slug) after the save.
+    """
     _may_edit(user, article)
     title = _required(title, "title", "Title", limits.TITLE_MAX)
     category = _active_category(session, category_id, keep=article.category_id)
@@ -148,10 +151,9 @@ def update_meta(
             raise InvalidInput(
                 "slug", "The address cannot change after the first publication."
             )
-        wanted = slugify(slug.strip())
-        if unique_slug(session, wanted, exclude_id=article.id) != wanted:
-            raise InvalidInput("slug", f"The address “{wanted}” is already taken.")
-        values["slug"] = wanted
+        # Taken by another article (perhaps someone's draft, which this writer
+        # must not learn about): suffix silently; the caller shows the result.
+        values["slug"] = unique_slug(session, slugify(slug.strip()), article.id)
     _save_block(
         session,
         article,
@@ -162,6 +164,7 @@ def update_meta(
         values,
         now,
     )
+    return article.slug
 
 
 def update_summary(
@@ -202,13 +205,19 @@ def add_section(
     now: datetime | None = None,
 ) -> ArticleSection:
     """Append a section (structure changes need no version: no text is replaced)."""
-    _may_edit(user, article)
     heading, body = _section_values(heading, body)
-    if len(article.sections) >= limits.SECTIONS_MAX:
+    _may_edit(user, article)  # from here on the article row is locked
+    # Counted in the database under the lock, not from what was loaded before.
+    count, last = session.execute(
+        select(func.count(), func.max(ArticleSection.position)).where(
+            ArticleSection.article_id == article.id
+        )
+    ).one()
+    if count >= limits.SECTIONS_MAX:
         raise InvalidInput(
             "sections", f"An article has at most {limits.SECTIONS_MAX} sections."
         )
-    position = 1 + max((s.position for s in article.sections), default=-1)
+    position = 1 + (last if last is not None else -1)
     section = ArticleSection(
         article_id=article.id, position=position, heading=heading, body=body
     )
@@ -448,12 +457,54 @@ def move_item(
 
 
 def _may_edit(user: User, article: Article) -> None:
+    """May `user` change this article's working copy? Asked of the policy, then
+    asked again of the database in the write's first statement.
+
+    The second check is one UPDATE of the article row that matches only while
+    the article is still in a state where this user may edit it (and the user
+    still active in the same role): it takes the row's write lock (PostgreSQL:
+    the row; SQLite: the database) until the save commits, so a workflow action
+    racing the save either waits and then finds a newer version (StaleVersion),
+    or ran first and the save finds the article out of its reach. The rest of
+    the save (counts and positions included) runs under that lock.
+    """
     if not can(user, Permission.VIEW, article):
         raise NotFound("No such article.")
     if not can(user, Permission.EDIT, article):
-        raise NotAllowed(
-            f"This article is {article.state.label.lower()}: you cannot edit it now."
-        )
+        raise _not_editable(article)
+    session = Session.object_session(article)
+    if session is None:  # a detached article: nothing to write through
+        raise NotFound("No such article.")
+    if not _lock_editable(session, article, user):
+        session.expire(article)
+        if not can(user, Permission.VIEW, article):
+            raise NotFound("No such article.")
+        raise _not_editable(article)
+
+
+def _not_editable(article: Article) -> NotAllowed:
+    return NotAllowed(
+        f"This article is {article.state.label.lower()}: you cannot edit it now."
+    )
+
+
+def _lock_editable(session: Session, article: Article, user: User) -> bool:
+    """UPDATE … SET version = version WHERE the user may still edit it: True if
+    it matched (and the row is now locked for this transaction)."""
+    rule = edit_rule(user)
+    if rule is None:
+        return False
+    stmt = update(Article).where(
+        Article.id == article.id,
+        exists().where(User.id == user.id, User.active, User.role == user.role),
+    )
+    if rule.states is not None:
+        stmt = stmt.where(Article.state.in_(rule.states))
+    if rule.scope == Scope.OWN:
+        stmt = stmt.where(Article.author_id == user.id)
+    stmt = stmt.values(version=Article.version)
+    matched = session.execute(stmt.execution_options(synchronize_session=False))
+    return matched.rowcount == 1
 
 
 def _clean(value: Any) -> str:

@@ -108,6 +108,13 @@ def can(
     return rule.states is None or article.state in rule.states
 
 
+def edit_rule(user: Actor | None) -> Rule | None:
+    """The rule under which `user` may edit articles, or None (never)."""
+    if user is None or not getattr(user, "active", False):
+        return None
+    return POLICY.get(getattr(user, "role", None), {}).get(Permission.EDIT)
+
+
 _ARTICLE_PERMISSIONS = frozenset(
     {
         Permission.VIEW,
