@@ -378,3 +378,18 @@ def test_editor_page_counts_a_constant_number_of_comment_queries(
         client.get(url(article))
     assert len(many) == len(few)
     assert db.session.scalar(select(func.count()).select_from(Comment)) == 12
+
+
+def test_saving_a_block_does_not_claim_a_comment_was_posted(
+    login_as, make_article, author
+):
+    draft = make_article(author=author)
+    response = login_as(author).post(
+        url(draft, "/summary"),
+        data={"version": draft.summary_version, "summary": "A new summary."},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    tree = parse(response)
+    assert [s.text() for s in tree.css("[role=status]")] == ["Saved."]
+    assert tree.css_first("#comments-summary [role=status]") is None

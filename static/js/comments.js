@@ -1,5 +1,5 @@
 // Comment threads (templates/desk/_comments.html). Without script every form is
-// open (css/nojs.css); with it, `Add comment` and `Reply` open their form, and
+// open (css/comments.css); with it, `Add comment` and `Reply` open their form, and
 // `Add comment` takes the words selected in its block as the quote.
 (function () {
   "use strict";
