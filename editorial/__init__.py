@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         comments,
         editor,
         history,
+        presence,
         settings,
         views,
     )

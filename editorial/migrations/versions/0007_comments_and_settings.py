@@ -1,7 +1,7 @@
 """Comments on blocks (threads, resolve), the open-comment count, desk settings.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0010
 Create Date: 2026-12-03 08:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007"
-down_revision = "0003"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
