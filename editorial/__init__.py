@@ -32,7 +32,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from editorial import cli
     from editorial.auth import bp as auth_bp
     from editorial.auth import views as _auth_views  # noqa: F401 - routes on bp
-    from editorial.desk import admin, editor, history, presence, views  # noqa: F401
+    from editorial.desk import (  # noqa: F401
+        admin,
+        comments,
+        editor,
+        history,
+        presence,
+        settings,
+        views,
+    )
     from editorial.desk import bp as desk_bp
     from editorial.reader import bp as reader_bp
     from editorial.reader import views as _reader_views  # noqa: F401

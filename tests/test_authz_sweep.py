@@ -23,7 +23,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from editorial.domain import workflow
+from editorial.domain import comments, workflow
 from editorial.domain.models import Article, Category, Role, User
 from editorial.extensions import db
 from tests.conftest import PASSWORD
@@ -67,6 +67,9 @@ SEE = row(LOGIN, OK, NOTFOUND, OK, OK)
 # published article's working copy.
 EDIT_LOCKED = row(LOGIN, FORBIDDEN, NOTFOUND, OK, OK)
 ADMIN_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+# Section 11: comments are desk-only; authors see and answer those on their own
+# articles (in every state: read-only in review, yet they answer), nobody else's.
+COMMENTS = {"draft": SEE, "review": SEE, "published": SEE}
 
 # Article routes that read: the same in every state.
 VIEW = {"draft": SEE, "review": SEE, "published": SEE}
@@ -175,6 +178,10 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     (f"{ART}/questions/<int:item_id>", "POST"): EDIT,
     (f"{ART}/questions/<int:item_id>/delete", "POST"): EDIT,
     (f"{ART}/questions/<int:item_id>/move", "POST"): EDIT,
+    (f"{ART}/comments", "POST"): COMMENTS,
+    (f"{ART}/comments/<int:comment_id>/replies", "POST"): COMMENTS,
+    (f"{ART}/comments/<int:comment_id>/resolve", "POST"): COMMENTS,
+    (f"{ART}/comments/<int:comment_id>/reopen", "POST"): COMMENTS,
     # --- admin pages (section 1: admins manage users and categories) -------------
     ("/desk/users", "GET"): {"-": ADMIN_ONLY},
     ("/desk/users", "POST"): {"-": ADMIN_ONLY},
@@ -186,6 +193,9 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("/desk/categories/<int:category_id>/rename", "POST"): {"-": ADMIN_ONLY},
     ("/desk/categories/<int:category_id>/move", "POST"): {"-": ADMIN_ONLY},
     ("/desk/categories/<int:category_id>/retire", "POST"): {"-": ADMIN_ONLY},
+    # Section 11: `Four-eyes publishing` on /desk/settings, for admins.
+    ("/desk/settings", "GET"): {"-": ADMIN_ONLY},
+    ("/desk/settings", "POST"): {"-": ADMIN_ONLY},
 }
 
 # --- the world one check runs in ---------------------------------------------------
@@ -199,6 +209,7 @@ class World:
     category: Category
     article: Article
     target: User  # the user an admin route acts on
+    comments: dict[str, int]  # "open" and "resolved" thread ids, on comment routes
 
 
 def _user(make_user: Callable[..., User], role: Role) -> User:
@@ -211,8 +222,11 @@ def build_world(
     make_article: Callable[..., Article],
     users: dict[str, User],
     state: str,
+    rule: str = "",
 ) -> World:
-    """A fresh category, an article by the author in `state`, a target user."""
+    """A fresh category, an article by the author in `state`, a target user;
+    on comment routes an open and a resolved thread by the editor (only there:
+    an open thread would refuse Publish)."""
     category = make_category()
     article_state = "published" if state == "unpublished" else state
     if article_state not in ("draft", "review", "published"):
@@ -230,7 +244,16 @@ def build_world(
             note="Withdrawn for legal review.",
         )
         db.session.commit()
-    return World(users, category, article, _user(make_user, Role.AUTHOR))
+    threads = {}
+    if "/comments" in rule:
+        for name in ("open", "resolved"):
+            thread = comments.add_comment(
+                db.session, article, users["editor"], block="summary", body="Source?"
+            )
+            threads[name] = thread.id
+        comments.resolve(db.session, article, users["editor"], threads["resolved"])
+        db.session.commit()
+    return World(users, category, article, _user(make_user, Role.AUTHOR), threads)
 
 
 def path_for(rule: str, world: World, action: str | None) -> str:
@@ -246,6 +269,8 @@ def path_for(rule: str, world: World, action: str | None) -> str:
         if name == "item_id":
             items = article.takeaways if "/takeaways/" in rule else article.faqs
             return str(items[0].id)
+        if name == "comment_id":
+            return str(world.comments["resolved" if "/reopen" in rule else "open"])
         if name == "user_id":
             return str(world.target.id)
         if name == "category_id":
@@ -285,6 +310,14 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
             "role": "editor",
             "active": "0",
             "password": "another long password",
+        }
+    if rule == "/desk/settings":
+        return {"four_eyes": "1"}
+    if "/comments" in rule:
+        return {
+            "block": "summary",
+            "comment": "Is this figure sourced?",
+            "reply": "Yes: the council's own report.",
         }
     if rule.startswith("/desk/categories"):
         return {"name": f"Renamed section {n}", "direction": "down", "retired": "1"}
@@ -373,7 +406,9 @@ def test_route_answers_each_actor_as_the_table_says(
         # A GET changes nothing, so its actors share one world; each POST gets
         # a fresh one.
         if world is None or method != "GET":
-            world = build_world(make_user, make_category, make_article, users, state)
+            world = build_world(
+                make_user, make_category, make_article, users, state, rule
+            )
         client = app.test_client()
         if actor != "anonymous":
             signed_in = client.post(

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from editorial import create_app
+from editorial.domain import comments
 from editorial.domain.models import (
     Article,
     ArticleSection,
@@ -65,7 +66,7 @@ _RULES = sorted(
 )
 POST_RULES = [rule for rule, method in _RULES if method == "POST"]
 GET_RULES = [rule for rule, method in _RULES if method == "GET"]
-ADMIN_PREFIXES = ("/desk/users", "/desk/categories")
+ADMIN_PREFIXES = ("/desk/users", "/desk/categories", "/desk/settings")
 ACTION_NAMES = (
     "submit",
     "withdraw",
@@ -89,6 +90,9 @@ class World:
     category: Category
     article: Article  # the one the sweep posts to
     other: Article  # another article: it must never change
+    # Thread ids: "open" and "resolved" on `article` (so its page shows the
+    # reply, resolve and reopen forms), "foreign" on `other`.
+    threads: dict[str, int]
 
 
 def _make_world(make_user, make_category, make_article) -> World:
@@ -99,7 +103,15 @@ def _make_world(make_user, make_category, make_article) -> World:
     category = make_category()
     article = make_article(category=category)
     other = make_article(category=category, state="published")
-    return World(editor, admin, target, bystander, category, article, other)
+    threads = {
+        name: comments.add_comment(
+            db.session, on, editor, block="summary", body="Source?"
+        ).id
+        for name, on in (("open", article), ("resolved", article), ("foreign", other))
+    }
+    comments.resolve(db.session, article, editor, threads["resolved"])
+    db.session.commit()
+    return World(editor, admin, target, bystander, category, article, other, threads)
 
 
 def _login(app: Flask, user: User) -> FlaskClient:
@@ -134,6 +146,7 @@ def discover_fields(app: Flask, world: World) -> dict[str, set[str]]:
         (admin, "/desk/articles/new"),
         (admin, "/desk/users"),
         (admin, "/desk/categories"),
+        (admin, "/desk/settings"),
         (admin, "/account/password"),
         (admin, f"/desk/articles/{a.id}"),
         (admin, f"/desk/articles/{world.other.id}"),  # published: its actions
@@ -404,6 +417,9 @@ def fill_path(
             args[name] = world.target.id if choice != "foreign" else world.bystander.id
         elif name == "category_id":
             args[name] = world.category.id
+        elif name == "comment_id":
+            own = "resolved" if rule.endswith("/reopen") else "open"
+            args[name] = world.threads["foreign" if choice == "foreign" else own]
         else:
             raise AssertionError(f"no value for <{name}> in {rule}")
         return str(args[name])
@@ -641,6 +657,7 @@ def _path_base(world: World) -> dict[str, str]:
         item_id=str(world.article.takeaways[0].id),
         user_id=str(world.target.id),
         category_id=str(world.category.id),
+        comment_id=str(world.threads["open"]),
         slug=world.other.slug,
         name="submit",
     )

@@ -18,12 +18,13 @@ from flask_login import current_user
 from editorial.desk import bp
 from editorial.desk.presence import colleagues, presence_store
 from editorial.desk.views import category_choices
-from editorial.domain import checklist, editing, workflow
+from editorial.domain import checklist, comments, editing, workflow
 from editorial.domain import content as limits
 from editorial.domain.errors import (
     ChecklistFailed,
     IllegalTransition,
     InvalidInput,
+    NotAllowed,
     StaleBlock,
     StaleVersion,
 )
@@ -101,10 +102,21 @@ def _findings(article: Article) -> list[Any]:
     return sorted(found, key=lambda f: f.severity != checklist.ERROR)
 
 
+def comment_context(article: Article) -> dict[str, Any]:
+    """What every comment panel of the editor needs: the threads and the rights."""
+    return {
+        "threads": comments.threads_by_block(db.session, article, current_user),
+        "may_comment": can(current_user, Permission.COMMENT, article),
+        "may_resolve": can(current_user, Permission.RESOLVE_COMMENT, article),
+    }
+
+
 def _context(
     article: Article, pending: Pending | None = None, mode: str = "edit"
 ) -> dict[str, Any]:
     return {
+        **comment_context(article),
+        "unavailable": workflow.unavailable_reasons(db.session, article, current_user),
         "article": article,
         "may_edit": can(current_user, Permission.EDIT, article),
         "mode": mode,
@@ -725,9 +737,9 @@ def apply_action(article_id: int, name: str):
         pending.message = error.message
         pending.findings = list(error.findings)
         status = 422
-    except (StaleVersion, IllegalTransition) as error:
+    except (StaleVersion, IllegalTransition, NotAllowed) as error:
         pending.message = error.message
-        status = 409
+        status = error.status
     else:
         db.session.commit()
         return hx_redirect(

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from editorial.domain.content import ArticleContent, Faq, Section
@@ -218,6 +219,10 @@ class Article(Base):
     published_category_id: Mapped[int | None] = mapped_column(
         ForeignKey("categories.id")
     )
+    # Open comment threads, kept by domain.comments in the same statement as
+    # each change, so the dashboard shows them without counting and Publish
+    # re-checks "none open" in its own UPDATE.
+    open_comments: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     category: Mapped[Category] = relationship(foreign_keys=[category_id])
     published_category: Mapped[Category | None] = relationship(
@@ -399,6 +404,59 @@ class SearchDocument(Base):
     title: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+
+
+class Comment(Base):
+    """A comment on one block of an article's working copy, or a reply to one.
+
+    A thread is a root comment (parent_id None) and its replies; only the root
+    carries the block, the quoted words and whether the thread is resolved.
+    `section_id` is a plain number, not a foreign key: a thread on a section that
+    was removed stays (outdated) rather than vanishing with its open question.
+    """
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_article", "article_id", "created_at"),
+        Index("ix_comments_parent", "parent_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE")
+    )
+    block: Mapped[str] = mapped_column(String(40))
+    section_id: Mapped[int | None] = mapped_column(Integer)
+    quote: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.parent_id is None and self.resolved_at is None
+
+
+class DeskSettings(Base):
+    """Newsroom-wide settings an admin changes on /desk/settings: one row, id 1."""
+
+    __tablename__ = "desk_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # PRODUCT.md section 11: whoever changed the text last may not publish it.
+    four_eyes: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Presence(Base):

@@ -28,6 +28,12 @@ class Permission(StrEnum):
     SEE_DIFF = "see_diff"  # "changes since last submission"
     MANAGE_USERS = "manage_users"
     MANAGE_CATEGORIES = "manage_categories"
+    MANAGE_SETTINGS = "manage_settings"  # /desk/settings (Four-eyes publishing)
+    # Comments (PRODUCT.md section 11): desk-only; authors see, start, answer and
+    # resolve those on their own articles, editors on every article.
+    VIEW_COMMENTS = "view_comments"
+    COMMENT = "comment"  # start a thread or reply to one
+    RESOLVE_COMMENT = "resolve_comment"  # resolve or reopen a thread
 
 
 class Scope(StrEnum):
@@ -53,6 +59,10 @@ _AUTHOR: dict[Permission, Rule] = {
     Permission.EDIT: Rule(Scope.OWN, _DRAFT),
     Permission.SUBMIT: Rule(Scope.OWN),
     Permission.WITHDRAW: Rule(Scope.OWN),
+    # In every state: an author in review cannot edit, but answers the queries.
+    Permission.VIEW_COMMENTS: Rule(Scope.OWN),
+    Permission.COMMENT: Rule(Scope.OWN),
+    Permission.RESOLVE_COMMENT: Rule(Scope.OWN),
 }
 _EDITOR: dict[Permission, Rule] = {
     **_AUTHOR,
@@ -66,11 +76,15 @@ _EDITOR: dict[Permission, Rule] = {
     Permission.PUBLISH_UPDATE: Rule(Scope.ANY),
     Permission.UNPUBLISH: Rule(Scope.ANY),
     Permission.SEE_DIFF: Rule(Scope.ANY),
+    Permission.VIEW_COMMENTS: Rule(Scope.ANY),
+    Permission.COMMENT: Rule(Scope.ANY),
+    Permission.RESOLVE_COMMENT: Rule(Scope.ANY),
 }
 _ADMIN: dict[Permission, Rule] = {
     **_EDITOR,
     Permission.MANAGE_USERS: Rule(Scope.ANY),
     Permission.MANAGE_CATEGORIES: Rule(Scope.ANY),
+    Permission.MANAGE_SETTINGS: Rule(Scope.ANY),
 }
 
 POLICY: dict[Role, dict[Permission, Rule]] = {
@@ -89,6 +103,10 @@ class Actor(Protocol):
 class OwnedArticle(Protocol):
     author_id: int
     state: State
+
+
+class ChangedArticle(OwnedArticle, Protocol):
+    updated_by_id: int | None
 
 
 def can(
@@ -126,5 +144,34 @@ _ARTICLE_PERMISSIONS = frozenset(
         Permission.PUBLISH_UPDATE,
         Permission.UNPUBLISH,
         Permission.SEE_DIFF,
+        Permission.VIEW_COMMENTS,
+        Permission.COMMENT,
+        Permission.RESOLVE_COMMENT,
     }
 )
+
+# The actions that put text in front of readers (PRODUCT.md section 11).
+FOUR_EYES_ACTIONS = frozenset({"publish", "schedule", "publish_update"})
+
+
+def four_eyes_refusal(
+    user: Actor | None,
+    article: ChangedArticle,
+    action: str,
+    *,
+    enabled: bool,
+    typo_fix: bool = False,
+) -> str | None:
+    """Why Four-eyes publishing refuses `user` this action, or None.
+
+    With the setting on, whoever changed the text last may not publish,
+    schedule or publish an update of it; a typo fix is exempt.
+    """
+    if not enabled or typo_fix or action not in FOUR_EYES_ACTIONS:
+        return None
+    if user is not None and article.updated_by_id == user.id:
+        return (
+            "Four-eyes publishing: you made the last change to the text, "
+            "so another editor must check and publish it."
+        )
+    return None

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from editorial.domain import checklist, search
+from editorial.domain import checklist, comments, search, settings
 from editorial.domain.content import NOTE_MAX, ArticleContent
 from editorial.domain.errors import (
     ChecklistFailed,
@@ -36,7 +36,7 @@ from editorial.domain.models import (
     User,
     utcnow,
 )
-from editorial.domain.policy import Permission, can
+from editorial.domain.policy import Permission, can, four_eyes_refusal
 from editorial.domain.signals import mark_reader_change, publication_tags
 
 audit_log = logging.getLogger("editorial.audit")
@@ -126,6 +126,23 @@ def available_actions(article: Article, user: User | None) -> list[Action]:
     ]
 
 
+def unavailable_reasons(
+    session: Session, article: Article, user: User | None
+) -> dict[str, str]:
+    """Why some offered actions cannot be taken by this user now (Four-eyes).
+
+    The button is shown disabled with this text; `apply` refuses for the same
+    reason, so the page and the server cannot disagree.
+    """
+    enabled = settings.four_eyes_enabled(session)
+    reasons = {}
+    for action in available_actions(article, user):
+        reason = four_eyes_refusal(user, article, action.name, enabled=enabled)
+        if reason:
+            reasons[action.name] = reason
+    return reasons
+
+
 def latest_revision(session: Session, article_id: int) -> Revision | None:
     """The newest revision of an article (the working copy as last saved)."""
     return session.scalars(
@@ -146,12 +163,14 @@ def apply(
     note: str | None = None,
     checker: Checker = checklist.check_article,
     now: datetime | None = None,
+    typo_fix: bool = False,
 ) -> Transition:
     """Perform a workflow action, or raise the error that says why not.
 
     Raises:
         NotFound: unknown action, or the user may not see the article.
-        NotAllowed: the policy refuses this user this action.
+        NotAllowed: the policy refuses this user this action (Four-eyes
+            publishing included: `typo_fix` exempts a Publish update).
         IllegalTransition: the action does not apply to the current state.
         StaleVersion: the article changed since `expected_version`.
         InvalidInput: a required note or reason is missing or too long.
@@ -181,9 +200,21 @@ def apply(
             raise InvalidInput(
                 action.needs, f"{label} is too long (at most {NOTE_MAX} characters)."
             )
+    refusal = four_eyes_refusal(
+        user,
+        article,
+        action.name,
+        enabled=settings.four_eyes_enabled(session),
+        typo_fix=typo_fix,
+    )
+    if refusal:
+        raise NotAllowed(refusal)
     content = article.working_content()
+    gated = action.name in comments.GATED_ACTIONS
     if action.runs_checklist:
         findings = list(checker(content))
+        if gated:
+            findings += comments.publishing_findings(session, article)
         if checklist.has_errors(findings):
             raise ChecklistFailed(findings)
 
@@ -191,13 +222,23 @@ def apply(
     from_state = article.state
     # The version check again, in the database, so two editors racing on one
     # article cannot both act: only one UPDATE matches.
+    # Every save bumps the version, so it also proves the last writer is still
+    # the one Four-eyes was checked against; a thread opened meanwhile does not
+    # bump it, so the count is re-checked in the same statement.
+    claim = update(Article).where(
+        Article.id == article.id, Article.version == expected_version
+    )
+    if gated:
+        claim = claim.where(Article.open_comments == 0)
     claimed = session.execute(
-        update(Article)
-        .where(Article.id == article.id, Article.version == expected_version)
-        .values(version=Article.version + 1, state=action.target)
-        .execution_options(synchronize_session=False)
+        claim.values(
+            version=Article.version + 1, state=action.target
+        ).execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
+        found = comments.publishing_findings(session, article) if gated else []
+        if found:
+            raise ChecklistFailed(found)
         raise StaleVersion(
             "This article changed since you opened it. Review the latest "
             "version, then try again."

@@ -163,3 +163,40 @@ def test_admin_pages(page: Page, login, path: str):
     login(page, "admin")
     page.goto(path)
     assert_no_serious_violations(page)
+
+
+def test_comment_threads(page: Page, login, live_server: LiveServer):
+    """A thread with a quote, a reply and a resolved one, the forms open."""
+    from editorial.domain import comments
+    from editorial.domain.models import Article, User
+    from editorial.extensions import db
+
+    made = write_article(
+        live_server, unique_title("Harbour dredging starts"), state="review"
+    )
+    with live_server.app.app_context():
+        article = db.session.get(Article, made.id)
+        editor = db.session.scalar(db.select(User).where(User.username == "editor1"))
+        author = db.session.scalar(db.select(User).where(User.username == "author1"))
+        root = comments.add_comment(
+            db.session,
+            article,
+            editor,
+            block="summary",
+            body="Which operator?",
+            quote="adds a late service",
+        )
+        comments.reply(db.session, article, author, root.id, body="The ferry one.")
+        done = comments.add_comment(
+            db.session, article, editor, block="takeaways", body="Fine now."
+        )
+        comments.resolve(db.session, article, editor, done.id)
+        db.session.commit()
+        db.session.remove()
+    login(page, "author1")
+    page.goto(made.editor)
+    summary = block(page, "summary")
+    summary.get_by_role("button", name="Reply", exact=True).click()
+    summary.get_by_role("button", name="Add comment").click()
+    expect(summary.get_by_label("Comment", exact=True)).to_be_visible()
+    assert_no_serious_violations(page)
