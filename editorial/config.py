@@ -71,6 +71,8 @@ def load(instance_path: Path) -> dict[str, Any]:
         "CACHE_NO_NULL_WARNING": True,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        # The scheduler's pass interval; it also wakes after every minute boundary.
+        "SCHEDULER_TICK_SECONDS": float(os.environ.get("SCHEDULER_TICK_SECONDS", "30")),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or None,
         # Number of reverse proxies in front that set X-Forwarded-For/-Proto;
         # 0 trusts none (client addresses drive login throttling).

@@ -17,7 +17,9 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -68,10 +70,19 @@ SEE = row(LOGIN, OK, NOTFOUND, OK, OK)
 EDIT_LOCKED = row(LOGIN, FORBIDDEN, NOTFOUND, OK, OK)
 ADMIN_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 
+# Section 10: a scheduled article is read-only to everyone (Unschedule first).
+READ_ONLY = row(LOGIN, FORBIDDEN, NOTFOUND, FORBIDDEN, FORBIDDEN)
+
 # Article routes that read: the same in every state.
-VIEW = {"draft": SEE, "review": SEE, "published": SEE}
+VIEW = {"draft": SEE, "review": SEE, "published": SEE, "scheduled": SEE}
 # Article routes that change the working copy (or open a block's form).
-EDIT = {"draft": SEE, "review": EDIT_LOCKED, "published": EDIT_LOCKED}
+EDIT = {
+    "draft": SEE,
+    "review": EDIT_LOCKED,
+    "published": EDIT_LOCKED,
+    "scheduled": READ_ONLY,
+}
+STATES = ("draft", "review", "published", "scheduled")
 
 # Section 3's workflow table, per action and state. An actor the table names
 # gets OK where the action applies and REFUSED (409) where it does not; an
@@ -83,6 +94,8 @@ WHO = {
     "publish": ("editor", "admin"),
     "publish_update": ("editor", "admin"),
     "unpublish": ("editor", "admin"),
+    "schedule": ("editor", "admin"),
+    "unschedule": ("editor", "admin"),
 }
 FROM = {
     "submit": ("draft",),
@@ -91,13 +104,15 @@ FROM = {
     "publish": ("draft", "review"),
     "publish_update": ("published",),
     "unpublish": ("published",),
+    "schedule": ("draft", "review"),
+    "unschedule": ("scheduled",),
 }
 
 
 def _action_rows() -> dict[str, dict[str, str]]:
     rows = {}
     for action, who in WHO.items():
-        for state in ("draft", "review", "published"):
+        for state in STATES:
             outcome = OK if state in FROM[action] else REFUSED
             rows[f"{action}@{state}"] = {
                 "anonymous": LOGIN,
@@ -109,6 +124,10 @@ def _action_rows() -> dict[str, dict[str, str]]:
             }
     # An action that does not exist is a 404 for whoever may see the article.
     rows["no_such_action@draft"] = row(LOGIN, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND)
+    # The scheduler's own action is no button and no route, for anyone.
+    rows["publish_scheduled@scheduled"] = row(
+        LOGIN, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND
+    )
     return rows
 
 
@@ -122,6 +141,7 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
         # public site (a draft's author included).
         "draft": row(NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND),
         "review": row(NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND),
+        "scheduled": row(NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND),
         "unpublished": row(GONE, GONE, GONE, GONE, GONE),
     },
     ("/categories/<slug>", "GET"): {"published": EVERYONE},
@@ -212,7 +232,7 @@ def build_world(
     """A fresh category, an article by the author in `state`, a target user."""
     category = make_category()
     article_state = "published" if state == "unpublished" else state
-    if article_state not in ("draft", "review", "published"):
+    if article_state not in STATES:
         article_state = "published"  # routes that do not depend on one
     article = make_article(
         author=users["author"], category=category, state=article_state
@@ -286,10 +306,13 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
     if rule.startswith("/desk/categories"):
         return {"name": f"Renamed section {n}", "direction": "down", "retired": "1"}
     if rule.endswith("/actions/<name>"):
+        tomorrow = datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=1)
         return {
             "version": a.version,
             "note": "Please check the figures.",
             "reason": "Pulled for a legal review.",
+            "publish_at": tomorrow.strftime("%Y-%m-%dT%H:%M"),
+            "kind": "update",
         }
     if rule.endswith("/meta"):
         return {
