@@ -406,6 +406,8 @@ def _scheduler_env(app) -> dict[str, str]:
         SECRET_KEY="test-only-secret",
         SITE_TIMEZONE="Europe/Berlin",
         PYTHONPATH=str(ROOT),
+        # The same instance folder: the page cache's generation file is shared.
+        EDITORIAL_INSTANCE_PATH=app.instance_path,
     )
     redis_url = os.environ.get("TEST_REDIS_URL")
     if redis_url:
