@@ -146,6 +146,7 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     },
     ("/categories/<slug>", "GET"): {"published": EVERYONE},
     ("/search", "GET"): {"-": EVERYONE},
+    ("/corrections", "GET"): {"-": EVERYONE},
     ("/feed.xml", "GET"): {"-": EVERYONE},
     ("/sitemap.xml", "GET"): {"-": EVERYONE},
     ("/news-sitemap.xml", "GET"): {"-": EVERYONE},
