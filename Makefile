@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app editorial
 
-.PHONY: run test install dev browser migrate seed serve lint format screenshots bench bench-quick clean
+.PHONY: run test install dev browser migrate seed serve scheduler lint format screenshots bench bench-quick bench-scheduler clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,18 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
-## make run: venv, install, migrate, demo data, serve on http://$(HOST):$(PORT)
+## make run: venv, install, migrate, demo data, serve on http://$(HOST):$(PORT),
+## with the scheduler (scheduled publications) as a second process beside it.
+## The scheduler is its own process, so Flask's reloader never runs it twice;
+## the trap stops it when the server stops.
 run: seed
+	$(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make scheduler: only the scheduler (production runs it as its own service).
+scheduler: migrate
+	$(FLASK) scheduler
 
 ## make serve: production server (gunicorn, workers from the CPU count)
 serve: migrate

@@ -443,6 +443,7 @@ class Publisher(threading.Thread):
                         "publish_update",
                         editor,
                         expected_version=article.version,
+                        kind="update",
                     )
                     session.commit()
                 self.published += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: configuration, extensions, blueprints, handlers."""
     # INSTANCE_PATH lets tests (and several apps on one host) keep their own
     # instance folder: the secret key, the SQLite file, the page-cache generation.
-    instance_path = (config or {}).get("INSTANCE_PATH") or str(ROOT / "instance")
+    # EDITORIAL_INSTANCE_PATH does the same for separate processes that must
+    # share one (the web app and its scheduler).
+    instance_path = (
+        (config or {}).get("INSTANCE_PATH")
+        or os.environ.get("EDITORIAL_INSTANCE_PATH")
+        or str(ROOT / "instance")
+    )
     app = Flask(
         __name__,
         instance_path=str(instance_path),

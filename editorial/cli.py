@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -22,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(check_articles)
     app.cli.add_command(backup)
+    app.cli.add_command(scheduler_command)
 
 
 @click.command("create-user")
@@ -151,3 +154,33 @@ def backup(path: Path) -> None:
         articles = check.execute("SELECT count(*) FROM articles").fetchone()[0]
         revisions = check.execute("SELECT count(*) FROM revisions").fetchone()[0]
     click.echo(f"Backed up {articles} articles and {revisions} revisions to {path}.")
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run one pass (catch-up) and exit.")
+@click.option(
+    "--tick",
+    type=click.FloatRange(min=0.05, max=3600),
+    default=None,
+    help="Seconds between passes (default SCHEDULER_TICK_SECONDS, 30).",
+)
+def scheduler_command(once: bool, tick: float | None) -> None:
+    """Publish scheduled articles at their minute (its own process in production).
+
+    Any number may run against PostgreSQL; on SQLite a second one on the same
+    database file stands by until the first stops (see editorial.scheduler).
+    """
+    from editorial import scheduler
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
+    stop = threading.Event()
+    scheduler.install_signal_handlers(stop)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    scheduler.serve(
+        app,
+        tick=tick or float(app.config["SCHEDULER_TICK_SECONDS"]),
+        once=once,
+        stop=stop,
+    )

@@ -72,6 +72,8 @@ def load(instance_path: Path) -> dict[str, Any]:
         "CACHE_NO_NULL_WARNING": True,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        # The scheduler's pass interval; it also wakes after every minute boundary.
+        "SCHEDULER_TICK_SECONDS": float(os.environ.get("SCHEDULER_TICK_SECONDS", "30")),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or None,
         # Presence in the editor: how often it pings, and when a silent
         # colleague counts as gone (PRODUCT.md section 9: within 60 s).

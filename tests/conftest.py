@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from sqlalchemy import event, text
 
 from editorial import create_app
 from editorial.domain import editing
-from editorial.domain.models import Article, Base, Category, Role, User
+from editorial.domain.models import Article, Base, Category, Role, User, utcnow
 from editorial.extensions import cache, db, limiter
 
 # One instance folder per test process (xdist workers included): the page
@@ -272,16 +273,27 @@ def make_article(app: Flask, make_user, make_category) -> Callable[..., Article]
         )
         if filled:
             fill_article(article, author)
-        if state in ("review", "published"):
+        if state in ("review", "published", "scheduled"):
             workflow.apply(
                 db.session, article, "submit", author, expected_version=article.version
             )
-        if state == "published":
+        if state in ("published", "scheduled"):
             editor = db.session.scalar(
                 db.select(User).where(User.role == Role.EDITOR).limit(1)
             ) or make_user(Role.EDITOR)
+        if state == "published":
             workflow.apply(
                 db.session, article, "publish", editor, expected_version=article.version
+            )
+        if state == "scheduled":
+            # Tomorrow, so nothing fires during the test unless it says so.
+            workflow.apply(
+                db.session,
+                article,
+                "schedule",
+                editor,
+                expected_version=article.version,
+                publish_at=utcnow() + timedelta(days=1),
             )
         db.session.commit()
         return article

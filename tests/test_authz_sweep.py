@@ -17,7 +17,9 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -71,10 +73,19 @@ ADMIN_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 # articles (in every state: read-only in review, yet they answer), nobody else's.
 COMMENTS = {"draft": SEE, "review": SEE, "published": SEE}
 
+# Section 10: a scheduled article is read-only to everyone (Unschedule first).
+READ_ONLY = row(LOGIN, FORBIDDEN, NOTFOUND, FORBIDDEN, FORBIDDEN)
+
 # Article routes that read: the same in every state.
-VIEW = {"draft": SEE, "review": SEE, "published": SEE}
+VIEW = {"draft": SEE, "review": SEE, "published": SEE, "scheduled": SEE}
 # Article routes that change the working copy (or open a block's form).
-EDIT = {"draft": SEE, "review": EDIT_LOCKED, "published": EDIT_LOCKED}
+EDIT = {
+    "draft": SEE,
+    "review": EDIT_LOCKED,
+    "published": EDIT_LOCKED,
+    "scheduled": READ_ONLY,
+}
+STATES = ("draft", "review", "published", "scheduled")
 
 # Section 3's workflow table, per action and state. An actor the table names
 # gets OK where the action applies and REFUSED (409) where it does not; an
@@ -86,6 +97,8 @@ WHO = {
     "publish": ("editor", "admin"),
     "publish_update": ("editor", "admin"),
     "unpublish": ("editor", "admin"),
+    "schedule": ("editor", "admin"),
+    "unschedule": ("editor", "admin"),
 }
 FROM = {
     "submit": ("draft",),
@@ -94,13 +107,15 @@ FROM = {
     "publish": ("draft", "review"),
     "publish_update": ("published",),
     "unpublish": ("published",),
+    "schedule": ("draft", "review"),
+    "unschedule": ("scheduled",),
 }
 
 
 def _action_rows() -> dict[str, dict[str, str]]:
     rows = {}
     for action, who in WHO.items():
-        for state in ("draft", "review", "published"):
+        for state in STATES:
             outcome = OK if state in FROM[action] else REFUSED
             rows[f"{action}@{state}"] = {
                 "anonymous": LOGIN,
@@ -112,6 +127,10 @@ def _action_rows() -> dict[str, dict[str, str]]:
             }
     # An action that does not exist is a 404 for whoever may see the article.
     rows["no_such_action@draft"] = row(LOGIN, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND)
+    # The scheduler's own action is no button and no route, for anyone.
+    rows["publish_scheduled@scheduled"] = row(
+        LOGIN, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND
+    )
     return rows
 
 
@@ -125,10 +144,12 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
         # public site (a draft's author included).
         "draft": row(NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND),
         "review": row(NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND),
+        "scheduled": row(NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND, NOTFOUND),
         "unpublished": row(GONE, GONE, GONE, GONE, GONE),
     },
     ("/categories/<slug>", "GET"): {"published": EVERYONE},
     ("/search", "GET"): {"-": EVERYONE},
+    ("/corrections", "GET"): {"-": EVERYONE},
     ("/feed.xml", "GET"): {"-": EVERYONE},
     ("/sitemap.xml", "GET"): {"-": EVERYONE},
     ("/news-sitemap.xml", "GET"): {"-": EVERYONE},
@@ -229,7 +250,7 @@ def build_world(
     an open thread would refuse Publish)."""
     category = make_category()
     article_state = "published" if state == "unpublished" else state
-    if article_state not in ("draft", "review", "published"):
+    if article_state not in STATES:
         article_state = "published"  # routes that do not depend on one
     article = make_article(
         author=users["author"], category=category, state=article_state
@@ -322,10 +343,13 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
     if rule.startswith("/desk/categories"):
         return {"name": f"Renamed section {n}", "direction": "down", "retired": "1"}
     if rule.endswith("/actions/<name>"):
+        tomorrow = datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=1)
         return {
             "version": a.version,
             "note": "Please check the figures.",
             "reason": "Pulled for a legal review.",
+            "publish_at": tomorrow.strftime("%Y-%m-%dT%H:%M"),
+            "kind": "update",
         }
     if rule.endswith("/meta"):
         return {

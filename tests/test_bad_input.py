@@ -74,6 +74,8 @@ ACTION_NAMES = (
     "publish",
     "publish_update",
     "unpublish",
+    "schedule",
+    "unschedule",
 )
 
 _names = itertools.count(1)
@@ -171,7 +173,7 @@ def discover_fields(app: Flask, world: World) -> dict[str, set[str]]:
     # Review-only actions (request changes) are not on a draft's or published
     # article's page: their one field is the note.
     fields.setdefault("/desk/articles/<int:article_id>/actions/<name>", set()).update(
-        {"version", "note", "reason"}
+        {"version", "note", "reason", "publish_at", "kind", "correction_note"}
     )
     return fields
 

@@ -33,7 +33,7 @@ def test_author_sees_own_articles_grouped(make_user, make_article, login_as):
     html = response.get_data(as_text=True)
     tree = parse(response)
     headings = [h.text(deep=False).strip() for h in tree.css(".group h2")]
-    assert headings == ["Drafts", "In review", "Published"]
+    assert headings == ["Drafts", "In review", "Scheduled", "Published"]
     assert _group_titles(response, "draft") == ["Mine draft"]
     assert _group_titles(response, "review") == ["Mine in review"]
     assert "Someone else" not in html
@@ -50,9 +50,11 @@ def test_empty_dashboard_shows_every_group_with_empty_line(make_user, login_as):
         "Drafts",
         "In review",
         "Published",
+        "Scheduled",
         "No drafts.",
         "Nothing is waiting for review.",
         "Nothing published yet.",
+        "Nothing is scheduled.",
     ):
         assert text in html
 
@@ -70,7 +72,7 @@ def test_editor_sees_review_queue_first_oldest_first(make_user, make_article, lo
     db.session.commit()
     response = login_as(editor).get("/desk/")
     headings = [h.text(deep=False).strip() for h in parse(response).css(".group h2")]
-    assert headings == ["In review", "Drafts", "Published"]
+    assert headings == ["In review", "Scheduled", "Drafts", "Published"]
     assert _group_titles(response, "review") == ["Submitted first", "Submitted later"]
     assert _group_titles(response, "draft") == ["A draft"]
     row = parse(response).css_first('section[aria-labelledby="group-draft"] tbody tr')
@@ -251,3 +253,26 @@ def test_large_groups_are_counted_only_up_to_a_cap(
     last = client.get("/desk/?draft_page=3").get_data(as_text=True)
     assert "Capped draft 0" in last
     assert "draft_page=4" not in last
+
+
+def test_scheduled_group_lists_the_next_to_go_out_first(
+    make_user, make_article, login_as
+):
+    editor = make_user(Role.EDITOR)
+    later = make_article(title="Goes out Friday", state="scheduled")
+    sooner = make_article(title="Goes out Thursday", state="scheduled")
+    db.session.execute(
+        update(Article)
+        .where(Article.id == later.id)
+        .values(publish_at=sooner.publish_at.replace(year=sooner.publish_at.year + 1))
+    )
+    db.session.commit()
+    response = login_as(editor).get("/desk/")
+    assert _group_titles(response, "scheduled") == [
+        "Goes out Thursday",
+        "Goes out Friday",
+    ]
+    row = parse(response).css_first(
+        'section[aria-labelledby="group-scheduled"] tr td[data-label="State"]'
+    )
+    assert row.text().startswith("Scheduled for ")

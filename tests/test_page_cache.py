@@ -67,6 +67,7 @@ def test_publish_update_is_seen_at_once(client, published, editor):
         "publish_update",
         editor,
         expected_version=published.version,
+        kind="update",
     )
     db.session.commit()
     # ...publishing it changes the article, home and feed at once.
@@ -204,6 +205,7 @@ def publish_update_through(app, article_id: int, editor_id: int, summary: str) -
             "publish_update",
             user,
             expected_version=article.version,
+            kind="update",
         )
         db.session.commit()
         db.session.remove()

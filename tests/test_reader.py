@@ -244,6 +244,7 @@ def test_last_updated_moves_with_publish_update(client, publish, editor):
         "publish_update",
         editor,
         expected_version=article.version,
+        kind="update",
         now=later,
     )
     db.session.commit()
@@ -436,7 +437,12 @@ def test_working_copy_stays_invisible_until_publish_update(client, publish, edit
 
     db.session.refresh(article)
     workflow.apply(
-        db.session, article, "publish_update", editor, expected_version=article.version
+        db.session,
+        article,
+        "publish_update",
+        editor,
+        expected_version=article.version,
+        kind="update",
     )
     db.session.commit()
     seen = everything()
@@ -490,6 +496,7 @@ def test_conditional_get_by_date_and_a_changed_page(client, publish, editor):
         "publish_update",
         editor,
         expected_version=article.version,
+        kind="update",
         now=utcnow() + timedelta(minutes=5),
     )
     db.session.commit()

@@ -280,7 +280,10 @@ def test_sitemap_lists_every_published_article_and_category_and_nothing_else(
         "http://localhost/categories/news",
         "http://localhost/categories/sport",
     }
-    assert set(urls) == set(expected_articles) | expected_categories
+    # Section 10: the corrections ledger is in the sitemap too.
+    ledger = {"http://localhost/corrections"}
+    assert set(urls) == set(expected_articles) | expected_categories | ledger
+    assert urls["http://localhost/corrections"] is None  # nothing corrected yet
     for loc, lastmod in expected_articles.items():
         assert urls[loc] == lastmod
     assert urls["http://localhost/categories/news"] == iso_datetime(

@@ -247,7 +247,12 @@ def test_index_follows_publish_update_and_unpublish(app, write, editor):
     # The working copy is not searchable until it is published.
     assert search.search(db.session, "pears", 1, 10) == ([], 0)
     workflow.apply(
-        db.session, article, "publish_update", editor, expected_version=article.version
+        db.session,
+        article,
+        "publish_update",
+        editor,
+        expected_version=article.version,
+        kind="update",
     )
     db.session.commit()
     assert search.search(db.session, "pears", 1, 10)[1] == 1

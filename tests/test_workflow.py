@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from editorial.domain import editing, workflow
@@ -15,7 +17,7 @@ from editorial.domain.errors import (
     StaleBlock,
     StaleVersion,
 )
-from editorial.domain.models import Revision, Role, State, Transition
+from editorial.domain.models import Revision, Role, State, Transition, utcnow
 from editorial.extensions import db
 
 ACTORS = ("anonymous", "own_author", "other_author", "editor", "admin")
@@ -26,8 +28,10 @@ ACTIONS = (
     "publish",
     "publish_update",
     "unpublish",
+    "schedule",
+    "unschedule",
 )
-STATES = ("draft", "review", "published")
+STATES = ("draft", "review", "published", "scheduled")
 
 # Written out by hand from PRODUCT.md sections 1 and 3, independently of
 # domain.policy: for each action, who may use it at all, and from which states.
@@ -38,6 +42,9 @@ MAY_USE = {
     "publish": {"editor", "admin"},
     "publish_update": {"editor", "admin"},
     "unpublish": {"editor", "admin"},
+    # Section 10: editors schedule and unschedule.
+    "schedule": {"editor", "admin"},
+    "unschedule": {"editor", "admin"},
 }
 FROM_STATES = {
     "submit": {"draft"},
@@ -46,6 +53,8 @@ FROM_STATES = {
     "publish": {"draft", "review"},
     "publish_update": {"published"},
     "unpublish": {"published"},
+    "schedule": {"draft", "review"},
+    "unschedule": {"scheduled"},
 }
 TARGET = {
     "submit": "review",
@@ -54,6 +63,8 @@ TARGET = {
     "publish": "published",
     "publish_update": "published",
     "unpublish": "draft",
+    "schedule": "scheduled",
+    "unschedule": "draft",
 }
 # Those who may not even see another author's article get 404, not 403.
 CANNOT_SEE = {"anonymous", "other_author"}
@@ -100,6 +111,8 @@ def test_every_action_for_every_role_in_every_state(
             people[actor],
             expected_version=version,
             note="Please check the second section.",
+            publish_at=utcnow() + timedelta(hours=2),
+            kind="update",
         )
     except tuple(OUTCOME) as error:
         outcome = OUTCOME[type(error)]
@@ -127,6 +140,7 @@ def test_buttons_are_exactly_the_allowed_actions(make_user, make_article):
     assert [a.label for a in workflow.available_actions(article, editor)] == [
         "Request changes",
         "Publish",
+        "Schedule",
     ]
     assert workflow.available_actions(article, None) == []
 
@@ -354,6 +368,7 @@ def test_published_snapshot_unchanged_until_publish_update(make_user, make_artic
         "publish_update",
         editor,
         expected_version=article.version,
+        kind="update",
     )
     db.session.commit()
     db.session.refresh(article)

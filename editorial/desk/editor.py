@@ -18,7 +18,14 @@ from flask_login import current_user
 from editorial.desk import bp
 from editorial.desk.presence import colleagues, presence_store
 from editorial.desk.views import category_choices
-from editorial.domain import checklist, comments, editing, workflow
+from editorial.domain import (
+    checklist,
+    comments,
+    editing,
+    rendering,
+    scheduling,
+    workflow,
+)
 from editorial.domain import content as limits
 from editorial.domain.errors import (
     ChecklistFailed,
@@ -28,7 +35,7 @@ from editorial.domain.errors import (
     StaleBlock,
     StaleVersion,
 )
-from editorial.domain.models import Article, ArticleSection, parse_db_int
+from editorial.domain.models import Article, ArticleSection, ChangeKind, parse_db_int
 from editorial.domain.policy import Permission, can
 from editorial.domain.rendering import slugify
 from editorial.extensions import db
@@ -51,6 +58,8 @@ ACTION_MESSAGES = {
     "publish": "Published.",
     "publish_update": "Update published.",
     "unpublish": "Unpublished: the public address now answers 410 Gone.",
+    "schedule": "Scheduled: it publishes at {publish_at}.",
+    "unschedule": "Unscheduled: the article is a draft again.",
 }
 
 
@@ -128,6 +137,9 @@ def _context(
         "preview_url": preview_path(article.id),
         "limits": limits,
         "poll_seconds": current_app.config["PRESENCE_POLL_SECONDS"],
+        "site_timezone": current_app.config["SITE_TIMEZONE"],
+        "local_input_value": scheduling.local_input_value,
+        "change_kinds": tuple(ChangeKind),
     }
 
 
@@ -722,13 +734,13 @@ def apply_action(article_id: int, name: str):
     version = _version()
     pending = Pending(form=f"action-{name}", values=_submitted())
     try:
-        workflow.apply(
+        transition = workflow.apply(
             db.session,
             article,
             name,
             current_user,
             expected_version=version,
-            note=request.form.get(action.needs) if action.needs else None,
+            **_action_inputs(action),
         )
     except InvalidInput as error:
         pending.errors = {error.field: error.message}
@@ -744,10 +756,32 @@ def apply_action(article_id: int, name: str):
         db.session.commit()
         return hx_redirect(
             url_for("desk.edit_article", article_id=article_id),
-            ACTION_MESSAGES[name],
+            _action_message(name, transition),
             "success",
         )
     db.session.rollback()
     return render_editor_block(
         _load(article_id), "actions_block", status=status, pending=pending
     )
+
+
+def _action_inputs(action: workflow.Action) -> dict[str, Any]:
+    """The fields an action asks for, read from the form (parsing may refuse)."""
+    form = request.form
+    inputs: dict[str, Any] = {}
+    if action.needs == "publish_at":
+        tz = current_app.config["SITE_TIMEZONE"]
+        inputs["publish_at"] = scheduling.parse_publish_at(form.get("publish_at"), tz)
+    elif action.needs:
+        inputs["note"] = form.get(action.needs)
+    if action.asks_kind:
+        inputs["kind"] = form.get("kind")
+        inputs["correction_note"] = form.get("correction_note")
+    return inputs
+
+
+def _action_message(name: str, transition: Any) -> str:
+    when = transition.publish_at
+    tz = current_app.config["SITE_TIMEZONE"]
+    shown = rendering.display_datetime(when, tz) if when else ""
+    return ACTION_MESSAGES[name].format(publish_at=shown)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
 from editorial.desk import bp
-from editorial.domain import diff, editing
+from editorial.domain import diff, editing, rendering, workflow
 from editorial.domain.models import Article, Revision, Transition, parse_db_int
 from editorial.domain.policy import Permission, can
 from editorial.extensions import db
@@ -24,6 +24,24 @@ _BLOCK_NAMES = {
     "faqs": "People also ask",
     "workflow": "Workflow",
 }
+
+
+_SYSTEM_ACTIONS = {"schedule_failed": "Scheduled publication failed"}
+
+
+def action_name(transition: Transition, tz_name: str) -> str:
+    """A transition's action in words, with its kind of change or minute."""
+    action = workflow.ACTIONS_BY_NAME.get(transition.action)
+    words = _SYSTEM_ACTIONS.get(transition.action) or (
+        action.label if action else transition.action
+    )
+    if transition.action == "publish_scheduled":
+        words = "Published as scheduled"
+    if transition.change_kind is not None:
+        words += f": {transition.change_kind.label}"
+    if transition.publish_at is not None:
+        words += f" for {rendering.display_datetime(transition.publish_at, tz_name)}"
+    return words
 
 
 def block_name(block: str) -> str:
@@ -126,4 +144,5 @@ def history(article_id: int):
         submitted=submitted,
         since_submission=since_submission,
         describe_block=block_name,
+        describe_action=lambda t: action_name(t, current_app.config["SITE_TIMEZONE"]),
     )

@@ -28,11 +28,13 @@ COUNT_CAP = 1000  # groups larger than this show "1000+"
 GROUP_HEADINGS = {
     State.DRAFT: "Drafts",
     State.REVIEW: "In review",
+    State.SCHEDULED: "Scheduled",
     State.PUBLISHED: "Published",
 }
 EMPTY_LINES = {
     State.DRAFT: "No drafts.",
     State.REVIEW: "Nothing is waiting for review.",
+    State.SCHEDULED: "Nothing is scheduled.",
     State.PUBLISHED: "Nothing published yet.",
 }
 
@@ -136,9 +138,9 @@ def _groups(filters: Filters, see_all: bool) -> list[Group]:
     counts = _capped_counts(base)
     # Editors work the review queue first, oldest submission first.
     order = (
-        (State.REVIEW, State.DRAFT, State.PUBLISHED)
+        (State.REVIEW, State.SCHEDULED, State.DRAFT, State.PUBLISHED)
         if see_all
-        else (State.DRAFT, State.REVIEW, State.PUBLISHED)
+        else (State.DRAFT, State.REVIEW, State.SCHEDULED, State.PUBLISHED)
     )
     groups = []
     for state in order:
@@ -149,11 +151,11 @@ def _groups(filters: Filters, see_all: bool) -> list[Group]:
         page = _page_number(param) if capped else min(_page_number(param), pages)
         rows: list[Article] = []
         if count:
-            sort = (
-                (Article.submitted_at.asc(), Article.id.asc())
-                if state == State.REVIEW
-                else (Article.updated_at.desc(), Article.id.desc())
-            )
+            sort = {
+                State.REVIEW: (Article.submitted_at.asc(), Article.id.asc()),
+                # Next to go out first.
+                State.SCHEDULED: (Article.publish_at.asc(), Article.id.asc()),
+            }.get(state, (Article.updated_at.desc(), Article.id.desc()))
             rows = list(
                 db.session.scalars(
                     base.where(Article.state == state)

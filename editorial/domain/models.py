@@ -82,10 +82,28 @@ class State(StrEnum):
     DRAFT = "draft"
     REVIEW = "review"
     PUBLISHED = "published"
+    SCHEDULED = "scheduled"  # section 10: waits for its `Publish at` minute
 
     @property
     def label(self) -> str:
-        return {"draft": "Draft", "review": "In review", "published": "Published"}[
+        return {
+            "draft": "Draft",
+            "review": "In review",
+            "published": "Published",
+            "scheduled": "Scheduled",
+        }[self.value]
+
+
+class ChangeKind(StrEnum):
+    """What a `Publish update` changed (PRODUCT.md section 10, the ledger)."""
+
+    TYPO = "typo"  # Last updated stays
+    UPDATE = "update"  # moves Last updated
+    CORRECTION = "correction"  # moves Last updated and publishes a correction note
+
+    @property
+    def label(self) -> str:
+        return {"typo": "Typo fix", "update": "Update", "correction": "Correction"}[
             self.value
         ]
 
@@ -181,6 +199,8 @@ class Article(Base):
         Index("ix_articles_author_state", "author_id", "state", "updated_at"),
         Index("ix_articles_state_updated", "state", "updated_at"),
         Index("ix_articles_state_submitted", "state", "submitted_at"),
+        # The scheduler's claim: due scheduled articles, oldest minute first.
+        Index("ix_articles_state_publish_at", "state", "publish_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -209,6 +229,10 @@ class Article(Base):
     )
     first_published_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Scheduled (section 10): the minute to publish at (UTC) and who scheduled it;
+    # the scheduler publishes as that editor, so their permission is re-checked.
+    publish_at: Mapped[datetime | None] = mapped_column(DateTime)
+    scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # The published snapshot: a revision, plus the fields lists need.
     published_revision_id: Mapped[int | None] = mapped_column(
@@ -230,6 +254,7 @@ class Article(Base):
     )
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    scheduled_by: Mapped[User | None] = relationship(foreign_keys=[scheduled_by_id])
     published_revision: Mapped[Revision | None] = relationship(
         foreign_keys=[published_revision_id], post_update=True
     )
@@ -364,9 +389,40 @@ class Transition(Base):
     note: Mapped[str | None] = mapped_column(Text)
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Publish update only: typo fix, update or correction (the history shows it).
+    change_kind: Mapped[ChangeKind | None] = mapped_column(
+        _enum(ChangeKind), nullable=True
+    )
+    # Schedule only: the minute it was scheduled for (UTC).
+    publish_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     actor: Mapped[User | None] = relationship()
     revision: Mapped[Revision | None] = relationship()
+
+
+class Correction(Base):
+    """A public correction note, published with a `Correction` publish update.
+
+    Listed on the article under a `Correction` heading, in its JSON-LD, and at
+    /corrections, newest first (PRODUCT.md section 10).
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (
+        Index("ix_corrections_published", "published_at", "id"),
+        Index("ix_corrections_article", "article_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    note: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(DateTime)
+    transition_id: Mapped[int | None] = mapped_column(ForeignKey("transitions.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    article: Mapped[Article] = relationship()
 
 
 class AuditEvent(Base):

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     PUBLISH = "publish"
     PUBLISH_UPDATE = "publish_update"
     UNPUBLISH = "unpublish"
+    SCHEDULE = "schedule"  # section 10: publish at a chosen minute
+    UNSCHEDULE = "unschedule"
     SEE_DIFF = "see_diff"  # "changes since last submission"
     MANAGE_USERS = "manage_users"
     MANAGE_CATEGORIES = "manage_categories"
@@ -48,8 +50,10 @@ class Rule:
     states: frozenset[State] | None = None
 
 
-_ALL = None
 _DRAFT = frozenset({State.DRAFT})
+# A scheduled article is read-only to everyone: what publishes at the minute is
+# what the scheduling editor saw (Unschedule first to change it).
+_EDITABLE = frozenset({State.DRAFT, State.REVIEW, State.PUBLISHED})
 
 _AUTHOR: dict[Permission, Rule] = {
     Permission.USE_DESK: Rule(Scope.ANY),
@@ -67,7 +71,7 @@ _AUTHOR: dict[Permission, Rule] = {
 _EDITOR: dict[Permission, Rule] = {
     **_AUTHOR,
     Permission.VIEW: Rule(Scope.ANY),
-    Permission.EDIT: Rule(Scope.ANY, _ALL),
+    Permission.EDIT: Rule(Scope.ANY, _EDITABLE),
     Permission.SUBMIT: Rule(Scope.ANY),
     # Withdrawing stays the author's own act; an editor sends back with a note.
     Permission.WITHDRAW: Rule(Scope.OWN),
@@ -75,6 +79,8 @@ _EDITOR: dict[Permission, Rule] = {
     Permission.PUBLISH: Rule(Scope.ANY),
     Permission.PUBLISH_UPDATE: Rule(Scope.ANY),
     Permission.UNPUBLISH: Rule(Scope.ANY),
+    Permission.SCHEDULE: Rule(Scope.ANY),
+    Permission.UNSCHEDULE: Rule(Scope.ANY),
     Permission.SEE_DIFF: Rule(Scope.ANY),
     Permission.VIEW_COMMENTS: Rule(Scope.ANY),
     Permission.COMMENT: Rule(Scope.ANY),
@@ -143,6 +149,8 @@ _ARTICLE_PERMISSIONS = frozenset(
         Permission.PUBLISH,
         Permission.PUBLISH_UPDATE,
         Permission.UNPUBLISH,
+        Permission.SCHEDULE,
+        Permission.UNSCHEDULE,
         Permission.SEE_DIFF,
         Permission.VIEW_COMMENTS,
         Permission.COMMENT,

@@ -231,8 +231,12 @@ def news_article_ld(
     site_name: str,
     image: str | None = None,
     tz_name: str = "UTC",
+    corrections: Sequence[tuple[str, datetime]] = (),
 ) -> dict[str, Any]:
-    """NewsArticle structured data for a published article."""
+    """NewsArticle structured data for a published article.
+
+    Each correction note becomes a schema.org CorrectionComment (`correction`).
+    """
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -248,6 +252,15 @@ def news_article_ld(
         data["articleSection"] = content.category_name
     if image:
         data["image"] = [image]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": note,
+                "datePublished": iso_datetime(when, tz_name),
+            }
+            for note, when in corrections
+        ]
     return data
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -30,6 +30,8 @@ from editorial.domain.errors import (
 from editorial.domain.models import (
     Article,
     Category,
+    ChangeKind,
+    Correction,
     Revision,
     State,
     Transition,
@@ -51,8 +53,12 @@ class Action:
     sources: frozenset[State]
     target: State
     permission: Permission
-    needs: str | None = None  # "note" or "reason": a required text field
+    needs: str | None = None  # "note", "reason" or "publish_at": a required field
     runs_checklist: bool = False
+    # Internal actions are never offered as buttons nor accepted from a request:
+    # the scheduler takes them (publish_scheduled).
+    internal: bool = False
+    asks_kind: bool = False  # Publish update: `Kind of change` (section 10)
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -94,6 +100,7 @@ ACTIONS: tuple[Action, ...] = (
         State.PUBLISHED,
         Permission.PUBLISH_UPDATE,
         runs_checklist=True,
+        asks_kind=True,
     ),
     Action(
         "unpublish",
@@ -103,18 +110,53 @@ ACTIONS: tuple[Action, ...] = (
         Permission.UNPUBLISH,
         needs="reason",
     ),
+    Action(
+        "schedule",
+        "Schedule",
+        frozenset({State.DRAFT, State.REVIEW}),
+        State.SCHEDULED,
+        Permission.SCHEDULE,
+        needs="publish_at",
+        runs_checklist=True,
+    ),
+    Action(
+        "unschedule",
+        "Unschedule",
+        frozenset({State.SCHEDULED}),
+        State.DRAFT,
+        Permission.UNSCHEDULE,
+    ),
+    # What the scheduler does at the minute: Publish, as the scheduling editor,
+    # with the same permission and checklist (domain.scheduling).
+    Action(
+        "publish_scheduled",
+        "Publish",
+        frozenset({State.SCHEDULED}),
+        State.PUBLISHED,
+        Permission.PUBLISH,
+        runs_checklist=True,
+        internal=True,
+    ),
 )
 ACTIONS_BY_NAME: dict[str, Action] = {a.name: a for a in ACTIONS}
 
 Checker = Callable[[ArticleContent], Sequence[Any]]
 
+NEEDS_LABELS = {"note": "Note", "reason": "Reason", "publish_at": "Publish at"}
+# How far ahead a schedule may reach: a typo in the year is caught, not kept.
+SCHEDULE_HORIZON = timedelta(days=366 * 5)
+CORRECTION_NOTE = "Correction note"
 
-def get_action(name: str) -> Action:
-    """Look an action up by name; an unknown name is a 404, not a crash."""
-    try:
-        return ACTIONS_BY_NAME[name]
-    except KeyError:
-        raise NotFound(f"There is no action called {name!r}.") from None
+
+def get_action(name: str, *, internal: bool = False) -> Action:
+    """Look an action up by name; an unknown name is a 404, not a crash.
+
+    Internal actions exist only for the caller that says so (the scheduler).
+    """
+    action = ACTIONS_BY_NAME.get(name)
+    if action is None or (action.internal and not internal):
+        raise NotFound(f"There is no action called {name!r}.")
+    return action
 
 
 def available_actions(article: Article, user: User | None) -> list[Action]:
@@ -122,7 +164,9 @@ def available_actions(article: Article, user: User | None) -> list[Action]:
     return [
         a
         for a in ACTIONS
-        if article.state in a.sources and can(user, a.permission, article)
+        if not a.internal
+        and article.state in a.sources
+        and can(user, a.permission, article)
     ]
 
 
@@ -143,6 +187,16 @@ def unavailable_reasons(
     return reasons
 
 
+def parse_kind(raw: object) -> ChangeKind:
+    """The `Kind of change` of a Publish update, or InvalidInput."""
+    try:
+        return ChangeKind(raw)
+    except ValueError:
+        raise InvalidInput(
+            "kind", "Choose the kind of change: Typo fix, Update or Correction."
+        ) from None
+
+
 def latest_revision(session: Session, article_id: int) -> Revision | None:
     """The newest revision of an article (the working copy as last saved)."""
     return session.scalars(
@@ -161,11 +215,18 @@ def apply(
     *,
     expected_version: int,
     note: str | None = None,
+    publish_at: datetime | None = None,
+    kind: ChangeKind | str | None = None,
+    correction_note: str | None = None,
     checker: Checker = checklist.check_article,
     now: datetime | None = None,
     typo_fix: bool = False,
+    internal: bool = False,
 ) -> Transition:
     """Perform a workflow action, or raise the error that says why not.
+
+    `publish_at` (naive UTC) is the Schedule's minute; `kind` and
+    `correction_note` are the Publish update's `Kind of change` and note.
 
     Raises:
         NotFound: unknown action, or the user may not see the article.
@@ -176,7 +237,7 @@ def apply(
         InvalidInput: a required note or reason is missing or too long.
         ChecklistFailed: the checklist has errors (with every finding).
     """
-    action = get_action(action_name)
+    action = get_action(action_name, internal=internal)
     if not can(user, Permission.VIEW, article):
         raise NotFound("No such article.")
     if not can(user, action.permission, article):
@@ -191,21 +252,22 @@ def apply(
             "This article changed since you opened it. Review the latest "
             "version, then try again."
         )
+    now = now or utcnow()
     text = (note or "").replace("\x00", "").strip()
-    if action.needs:
-        label = "Note" if action.needs == "note" else "Reason"
-        if not text:
-            raise InvalidInput(action.needs, f"{label} is required.")
-        if len(text) > NOTE_MAX:
-            raise InvalidInput(
-                action.needs, f"{label} is too long (at most {NOTE_MAX} characters)."
-            )
+    if action.needs == "publish_at":
+        publish_at = _future_minute(publish_at, now)
+    elif action.needs:
+        text = _required_text(note, action.needs, NEEDS_LABELS[action.needs])
+    change_kind = parse_kind(kind) if action.asks_kind else None
+    correction = ""
+    if change_kind == ChangeKind.CORRECTION:
+        correction = _required_text(correction_note, "correction_note", CORRECTION_NOTE)
     refusal = four_eyes_refusal(
         user,
         article,
         action.name,
         enabled=settings.four_eyes_enabled(session),
-        typo_fix=typo_fix,
+        typo_fix=typo_fix or change_kind == ChangeKind.TYPO,
     )
     if refusal:
         raise NotAllowed(refusal)
@@ -215,10 +277,13 @@ def apply(
         findings = list(checker(content))
         if gated:
             findings += comments.publishing_findings(session, article)
+        # The checklist reads the correction note like any other published text.
+        findings += checklist.check_text(
+            correction, CORRECTION_NOTE, field="correction_note"
+        )
         if checklist.has_errors(findings):
             raise ChecklistFailed(findings)
 
-    now = now or utcnow()
     from_state = article.state
     # The version check again, in the database, so two editors racing on one
     # article cannot both act: only one UPDATE matches.
@@ -245,10 +310,34 @@ def apply(
         )
     session.refresh(article)
     revision = _current_revision(session, article, content, user, now)
-    _EFFECTS[action.name](session, article, revision, content, now)
+    _EFFECTS[action.name](
+        session,
+        article,
+        revision,
+        content,
+        now,
+        user=user,
+        publish_at=publish_at,
+        kind=change_kind,
+    )
     transition = _record_transition(
         session, article, action, user, from_state, text or None, revision, now
     )
+    transition.change_kind = change_kind
+    if action.needs == "publish_at":
+        transition.publish_at = publish_at
+    if correction:
+        session.add(
+            Correction(
+                article_id=article.id,
+                note=correction,
+                published_at=now,
+                transition_id=transition.id,
+                created_by_id=user.id,
+            )
+        )
+        mark_reader_change(session)
+    session.flush()
     audit_log.info(
         "workflow action=%s article=%s user=%s from=%s to=%s revision=%s",
         action.name,
@@ -257,6 +346,88 @@ def apply(
         from_state.value,
         action.target.value,
         revision.number,
+    )
+    return transition
+
+
+def _required_text(raw: str | None, field: str, label: str) -> str:
+    """A required note: present and within NOTE_MAX once cleaned, or InvalidInput."""
+    text = (raw or "").replace("\x00", "").replace("\r\n", "\n").strip()
+    if not text:
+        raise InvalidInput(field, f"{label} is required.")
+    if len(text) > NOTE_MAX:
+        raise InvalidInput(
+            field, f"{label} is too long (at most {NOTE_MAX} characters)."
+        )
+    return text
+
+
+def _future_minute(publish_at: datetime | None, now: datetime) -> datetime:
+    """`Publish at`, to the minute, in the future and within the horizon."""
+    if publish_at is None:
+        raise InvalidInput("publish_at", "Publish at is required.")
+    if publish_at.tzinfo is not None:
+        raise ValueError("publish_at must be naive UTC")
+    minute = publish_at.replace(second=0, microsecond=0)
+    if minute <= now:
+        raise InvalidInput("publish_at", "Publish at must be in the future.")
+    if minute > now + SCHEDULE_HORIZON:
+        raise InvalidInput(
+            "publish_at", "Publish at is too far ahead (at most five years)."
+        )
+    return minute
+
+
+def return_to_review(
+    session: Session,
+    article: Article,
+    reason: str,
+    *,
+    now: datetime | None = None,
+) -> Transition | None:
+    """A scheduled publication failed: back to In review, with the reason as note.
+
+    Re-checks the state and version in the database (an editor may have
+    unscheduled it meanwhile); None when the article was no longer scheduled.
+    The transition has no actor: the scheduler took it, on the editor's behalf.
+    """
+    now = now or utcnow()
+    version = article.version
+    claimed = session.execute(
+        update(Article)
+        .where(
+            Article.id == article.id,
+            Article.version == version,
+            Article.state == State.SCHEDULED,
+        )
+        .values(
+            version=Article.version + 1,
+            state=State.REVIEW,
+            publish_at=None,
+            scheduled_by_id=None,
+            submitted_at=func.coalesce(Article.submitted_at, now),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return None
+    session.refresh(article)
+    latest = latest_revision(session, article.id)
+    transition = Transition(
+        article_id=article.id,
+        actor_id=None,
+        action="schedule_failed",
+        from_state=State.SCHEDULED,
+        to_state=State.REVIEW,
+        note=reason[:NOTE_MAX],
+        revision_id=latest.id if latest else None,
+        created_at=now,
+    )
+    session.add(transition)
+    session.flush()
+    audit_log.info(
+        "workflow action=schedule_failed article=%s from=scheduled to=review",
+        article.id,
     )
     return transition
 
@@ -311,13 +482,15 @@ def _record_transition(
     return transition
 
 
-def _on_submit(session, article, revision, content, now) -> None:  # noqa: ANN001
+def _on_submit(session, article, revision, content, now, **_) -> None:  # noqa: ANN001
     article.submitted_at = now
     article.submitted_revision_id = revision.id
 
 
-def _on_back_to_draft(session, article, revision, content, now) -> None:  # noqa: ANN001
+def _on_back_to_draft(session, article, revision, content, now, **_) -> None:  # noqa: ANN001
     article.submitted_at = None
+    article.publish_at = None
+    article.scheduled_by_id = None
 
 
 def _category_slugs(session: Session, ids: set[int | None]) -> list[str]:
@@ -336,16 +509,27 @@ def _teaser(article: Article) -> tuple[Any, ...]:
     )
 
 
-def _on_publish(session, article, revision, content, now) -> None:  # noqa: ANN001
+def _on_schedule(session, article, revision, content, now, **details) -> None:  # noqa: ANN001
+    # Publishes as this editor at that minute (their permission checked again).
+    article.publish_at = details["publish_at"]
+    article.scheduled_by_id = details["user"].id
+
+
+def _on_publish(session, article, revision, content, now, **details) -> None:  # noqa: ANN001
     old_category_id = article.published_category_id
     old_teaser = _teaser(article)
     article.submitted_at = None
+    article.publish_at = None
+    article.scheduled_by_id = None
     article.published_revision_id = revision.id
     article.published_title = content.title
     article.published_summary = content.summary
     article.published_category_id = content.category_id
     article.first_published_at = article.first_published_at or now
-    article.last_published_at = now
+    # A typo fix keeps Last updated (and the feed's <updated>); everything else
+    # moves it (section 10).
+    if details.get("kind") != ChangeKind.TYPO or article.last_published_at is None:
+        article.last_published_at = now
     session.flush()
     refresh_category_freshness(session, {old_category_id, content.category_id})
     search.index_article(session, article, content)
@@ -360,7 +544,7 @@ def _on_publish(session, article, revision, content, now) -> None:  # noqa: ANN0
     )
 
 
-def _on_unpublish(session, article, revision, content, now) -> None:  # noqa: ANN001
+def _on_unpublish(session, article, revision, content, now, **_) -> None:  # noqa: ANN001
     old_category_id = article.published_category_id
     # Readers must not see any of it any more; first_published_at stays, so the
     # public URL answers 410 Gone rather than 404.
@@ -387,6 +571,9 @@ _EFFECTS: dict[str, Callable[..., None]] = {
     "publish": _on_publish,
     "publish_update": _on_publish,
     "unpublish": _on_unpublish,
+    "schedule": _on_schedule,
+    "unschedule": _on_back_to_draft,
+    "publish_scheduled": _on_publish,
 }
 
 

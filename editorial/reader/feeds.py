@@ -94,8 +94,10 @@ def sitemap(
     *,
     base_url: str,
     tz_name: str,
+    corrections_at: datetime | None = None,
 ) -> bytes:
-    """sitemaps.org urlset: every published article, then every category page."""
+    """sitemaps.org urlset: every published article, every category page, and
+    the corrections ledger."""
     urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     for slug, last_published_at in articles:
         url = _sub(urlset, "url")
@@ -110,6 +112,10 @@ def sitemap(
                 "lastmod",
                 iso_datetime(category.last_published_at, tz_name),
             )
+    url = _sub(urlset, "url")
+    _sub(url, "loc", base_url + "/corrections")
+    if corrections_at is not None:
+        _sub(url, "lastmod", iso_datetime(corrections_at, tz_name))
     return _serialise(urlset)
 
 

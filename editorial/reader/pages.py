@@ -129,6 +129,12 @@ def render_article(
             exclude_category_id=content.category_id,
             exclude_article_id=article.id,
         )
+    # Only a published article can have been corrected: drafts skip the query.
+    corrections = (
+        queries.corrections_for(session, article.id)
+        if article.first_published_at
+        else []
+    )
     html = render_template(
         "reader/article.html",
         content=content,
@@ -142,6 +148,7 @@ def render_article(
         updated_at=updated_at,
         canonical=canonical,
         description=rendering.plain_text(content.summary),
+        corrections=corrections,
         news_ld=rendering.news_article_ld(
             content=content,
             url=canonical,
@@ -150,6 +157,7 @@ def render_article(
             modified=updated_at,
             site_name=current_app.config["SITE_NAME"],
             tz_name=tz,
+            corrections=[(c.note, c.published_at) for c in corrections],
         ),
         faq_ld=rendering.faq_page_ld(content),
         widget_html=widget_html,

@@ -14,10 +14,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, union_all
+from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
-from editorial.domain.models import Article, Category, State, User
+from editorial.domain.models import Article, Category, Correction, State, User
 
 _TEASER_COLUMNS = (
     Article.id,
@@ -193,3 +193,69 @@ def all_published(session: Session) -> list[tuple[str, datetime]]:
         .order_by(Article.last_published_at.desc(), Article.id.desc())
     )
     return [(row.slug, row.last_published_at) for row in rows]
+
+
+@dataclass(frozen=True)
+class PublicCorrection:
+    """A correction note as readers see it, with the article it corrects."""
+
+    note: str
+    published_at: datetime
+    slug: str
+    title: str
+
+
+def corrections_for(session: Session, article_id: int) -> list[Correction]:
+    """An article's correction notes, oldest first (ix_corrections_article)."""
+    return list(
+        session.scalars(
+            select(Correction)
+            .where(Correction.article_id == article_id)
+            .order_by(Correction.published_at, Correction.id)
+        )
+    )
+
+
+def _public_corrections() -> Select:
+    # Only corrections of articles readers can see: an unpublished article's
+    # notes leave the ledger with it.
+    return (
+        select(
+            Correction.note,
+            Correction.published_at,
+            Article.slug,
+            Article.published_title,
+        )
+        .join(Article, Article.id == Correction.article_id)
+        .where(Article.state == State.PUBLISHED)
+    )
+
+
+def latest_corrections(
+    session: Session, page: int, per_page: int
+) -> tuple[list[PublicCorrection], int]:
+    """One page of public correction notes, newest first, and their total."""
+    total = session.scalar(
+        select(func.count()).select_from(_public_corrections().subquery())
+    )
+    rows = session.execute(
+        _public_corrections()
+        .order_by(Correction.published_at.desc(), Correction.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    items = [
+        PublicCorrection(r.note, r.published_at, r.slug, r.published_title or "")
+        for r in rows
+    ]
+    return items, int(total or 0)
+
+
+def newest_correction_at(session: Session) -> datetime | None:
+    """When the newest public correction was published (the sitemap's lastmod)."""
+    return session.scalar(
+        _public_corrections()
+        .with_only_columns(Correction.published_at)
+        .order_by(Correction.published_at.desc())
+        .limit(1)
+    )

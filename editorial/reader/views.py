@@ -22,6 +22,7 @@ from editorial.reader import bp, feeds, fragments, pages, queries
 HOME_PER_CATEGORY = 5
 CATEGORY_PER_PAGE = 20
 SEARCH_PER_PAGE = 10
+CORRECTIONS_PER_PAGE = 20
 FEED_ENTRIES = 50
 NEWS_WINDOW = timedelta(days=2)
 NEWS_MAX = 1000
@@ -152,6 +153,29 @@ def search():
     return _cacheable(html, pages.freshest(categories))
 
 
+@bp.get("/corrections")
+def corrections():
+    """The corrections ledger: public correction notes, newest first, 20 a page."""
+    page = _page_number()
+    items, total = queries.latest_corrections(db.session, page, CORRECTIONS_PER_PAGE)
+    pages_total = _page_count(total, CORRECTIONS_PER_PAGE)
+    if page > pages_total:
+        abort(404)
+    html = render_template(
+        "reader/corrections.html",
+        nav_categories=queries.live_categories(db.session),
+        items=items,
+        page=page,
+        pages_total=pages_total,
+        page_links=page_window(page, pages_total),
+        canonical=pages.absolute(
+            "/corrections" + (f"?page={page}" if page > 1 else "")
+        ),
+    )
+    newest = items[0].published_at if items and page == 1 else None
+    return _cacheable(html, newest)
+
+
 @bp.get("/feed.xml")
 def feed():
     """Atom feed of the 50 latest publications."""
@@ -176,6 +200,7 @@ def sitemap():
         categories,
         base_url=pages.site_url(),
         tz_name=current_app.config["SITE_TIMEZONE"],
+        corrections_at=queries.newest_correction_at(db.session),
     )
     return _cacheable(body, pages.freshest(categories), "application/xml")
 

@@ -194,6 +194,7 @@ def test_published_article_updates_only_on_publish_update_then_unpublishes(
     assert summary_text(preview) == new_summary
     preview.close()
 
+    block(editor, "actions").get_by_label("Update", exact=True).check()
     act(editor, "Publish update", "Update published.")
     reader.reload()
     assert summary_text(reader) == new_summary
