@@ -13,6 +13,7 @@ request never changes what the next one sees; the actors of a GET share one.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from collections.abc import Callable
@@ -23,9 +24,10 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from editorial.domain import workflow
-from editorial.domain.models import Article, Category, Role, User
+from editorial.domain import images, workflow
+from editorial.domain.models import Article, Category, Media, Role, User
 from editorial.extensions import db
+from editorial.web import media as web_media
 from tests.conftest import PASSWORD
 
 ACTORS = ("anonymous", "author", "other", "editor", "admin")
@@ -183,6 +185,25 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("/desk/categories/<int:category_id>/rename", "POST"): {"-": ADMIN_ONLY},
     ("/desk/categories/<int:category_id>/move", "POST"): {"-": ADMIN_ONLY},
     ("/desk/categories/<int:category_id>/retire", "POST"): {"-": ADMIN_ONLY},
+    # --- images (section 12) -------------------------------------------------------
+    # Files are public once their article is published; before, only the desk
+    # (which lists every image in its library) gets them.
+    ("/media/<name>", "GET"): {
+        "published": EVERYONE,
+        "draft": row(NOTFOUND, OK, OK, OK, OK),
+        "unpublished": row(NOTFOUND, OK, OK, OK, OK),
+    },
+    (f"{ART}/lead-image", "GET"): VIEW,
+    (f"{ART}/lead-image", "POST"): EDIT,
+    (f"{ART}/lead-image/edit", "GET"): EDIT,
+    (f"{ART}/lead-image/delete", "POST"): EDIT,
+    (f"{ART}/lead-image/reuse", "POST"): EDIT,
+    ("/desk/media", "GET"): {"-": SIGNED_IN},
+    # Admins delete images, never one in use.
+    ("/desk/media/<int:media_id>/delete", "POST"): {
+        "unused@draft": ADMIN_ONLY,
+        "used@draft": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED),
+    },
 }
 
 # --- the world one check runs in ---------------------------------------------------
@@ -196,6 +217,49 @@ class World:
     category: Category
     article: Article
     target: User  # the user an admin route acts on
+    used: Media | None = None  # the article's lead image
+    unused: Media | None = None  # an image no article uses
+
+
+def _tiny_png(shade: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 36), (shade, 90, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _with_images(world: World, state: str) -> None:
+    """Give the article a lead image (published with it) and add an unused one."""
+    author, editor = world.users["author"], world.users["editor"]
+    storage = web_media.storage()
+    n = next(_fresh)
+    world.unused, _ = images.store_upload(
+        db.session, storage, author, data=_tiny_png(n % 200), filename="spare.png"
+    )
+    article = world.article
+    images.attach_upload(
+        db.session,
+        storage,
+        article,
+        editor,
+        expected_version=article.lead_image_version,
+        data=_tiny_png(n % 200 + 50),
+        filename="lead.png",
+        alt="A river in the evening light",
+        caption="",
+        credit="",
+    )
+    if state in ("published", "unpublished"):
+        workflow.apply(
+            db.session,
+            article,
+            "publish_update",
+            editor,
+            expected_version=article.version,
+        )
+    db.session.commit()
+    world.used = db.session.get(Media, article.lead_image_id)
 
 
 def _user(make_user: Callable[..., User], role: Role) -> User:
@@ -208,8 +272,10 @@ def build_world(
     make_article: Callable[..., Article],
     users: dict[str, User],
     state: str,
+    rule: str = "",
 ) -> World:
-    """A fresh category, an article by the author in `state`, a target user."""
+    """A fresh category, an article by the author in `state`, a target user
+    (and images, for the routes about them)."""
     category = make_category()
     article_state = "published" if state == "unpublished" else state
     if article_state not in ("draft", "review", "published"):
@@ -217,6 +283,9 @@ def build_world(
     article = make_article(
         author=users["author"], category=category, state=article_state
     )
+    world = World(users, category, article, _user(make_user, Role.AUTHOR))
+    if "media" in rule or "lead-image" in rule:
+        _with_images(world, state)
     if state == "unpublished":
         workflow.apply(
             db.session,
@@ -227,7 +296,7 @@ def build_world(
             note="Withdrawn for legal review.",
         )
         db.session.commit()
-    return World(users, category, article, _user(make_user, Role.AUTHOR))
+    return world
 
 
 def path_for(rule: str, world: World, action: str | None) -> str:
@@ -251,6 +320,13 @@ def path_for(rule: str, world: World, action: str | None) -> str:
             return (
                 world.category.slug if rule.startswith("/categories") else article.slug
             )
+        if name == "name" and rule.startswith("/media/"):
+            assert world.used is not None
+            return world.used.rendition_list()[0].name
+        if name == "media_id":
+            chosen = world.used if action == "used" else world.unused
+            assert chosen is not None
+            return str(chosen.id)
         if name == "name":
             assert action is not None
             return action
@@ -290,6 +366,16 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
             "version": a.version,
             "note": "Please check the figures.",
             "reason": "Pulled for a legal review.",
+        }
+    if "/lead-image" in rule:
+        assert world.unused is not None
+        return {
+            "version": a.lead_image_version,
+            "alt": "Boats on the river at dusk",
+            "caption": "The regatta ended late.",
+            "credit": "Photo: Desk",
+            "media": world.unused.id,
+            "image": (io.BytesIO(_tiny_png(n % 200 + 100)), f"upload-{n}.png"),
         }
     if rule.endswith("/meta"):
         return {
@@ -370,7 +456,9 @@ def test_route_answers_each_actor_as_the_table_says(
         # A GET changes nothing, so its actors share one world; each POST gets
         # a fresh one.
         if world is None or method != "GET":
-            world = build_world(make_user, make_category, make_article, users, state)
+            world = build_world(
+                make_user, make_category, make_article, users, state, rule
+            )
         client = app.test_client()
         if actor != "anonymous":
             signed_in = client.post(

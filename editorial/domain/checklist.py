@@ -63,6 +63,10 @@ RULES: dict[str, str] = {
     "space-before-punctuation": WARNING,
     "unbalanced-quotes": WARNING,
     "unbalanced-brackets": WARNING,
+    # The lead image (PRODUCT.md section 12).
+    "missing-alt": ERROR,
+    "weak-alt": WARNING,
+    "small-image": WARNING,
 }
 
 
@@ -1018,11 +1022,73 @@ def _check_faqs(content: ArticleContent) -> list[Finding]:
     return findings
 
 
+LEAD_IMAGE = "Lead image"
+RECOMMENDED_IMAGE_WIDTH = 1200
+_GENERIC_ALT = _word_set("image photo picture img photograph pic")
+_IMAGE_EXTENSIONS = _word_set("jpg jpeg png webp gif heic tif tiff")
+
+
+def is_weak_alt(alt: str, original_name: str = "") -> bool:
+    """Alt text that describes nothing: a file name, or just "image"/"photo"."""
+    text = alt.strip().lower()
+    if not text:
+        return False
+    stem = original_name.strip().lower()
+    if stem and (text == stem or text == stem.rsplit(".", 1)[0]):
+        return True
+    if text.rstrip(".") in _GENERIC_ALT:
+        return True
+    # Looks like a file name ("IMG_2041.jpg", "dsc0012.png").
+    return "." in text and text.rsplit(".", 1)[1] in _IMAGE_EXTENSIONS
+
+
+def _check_lead_image(content: ArticleContent) -> list[Finding]:
+    """Alt text present and meaningful; the image wide enough for search."""
+    image = content.lead_image
+    if image is None:
+        return []
+    findings: list[Finding] = []
+    if not image.alt.strip():
+        findings.append(
+            _structural(
+                "missing-alt",
+                LEAD_IMAGE,
+                "lead-alt",
+                "",
+                "The lead image has no alt text: describe what it shows",
+            )
+        )
+    elif is_weak_alt(image.alt, image.original_name):
+        findings.append(
+            _structural(
+                "weak-alt",
+                LEAD_IMAGE,
+                "lead-alt",
+                _lead(image.alt),
+                "The alt text does not describe the picture (a file name or "
+                "just a word like “image”)",
+            )
+        )
+    if image.width < RECOMMENDED_IMAGE_WIDTH:
+        findings.append(
+            _structural(
+                "small-image",
+                LEAD_IMAGE,
+                "lead-image-file",
+                f"{image.width} × {image.height} px",
+                f"The lead image is {image.width} px wide; search engines and "
+                f"social cards want at least {RECOMMENDED_IMAGE_WIDTH} px",
+            )
+        )
+    return findings
+
+
 def check_article(content: ArticleContent) -> list[Finding]:
     """Run every structure and prose rule over an article, in reading order."""
     return (
         _check_title(content)
         + _check_category(content)
+        + _check_lead_image(content)
         + _check_summary(content)
         + _check_sections(content)
         + _check_takeaways(content)

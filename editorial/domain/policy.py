@@ -28,6 +28,8 @@ class Permission(StrEnum):
     SEE_DIFF = "see_diff"  # "changes since last submission"
     MANAGE_USERS = "manage_users"
     MANAGE_CATEGORIES = "manage_categories"
+    UPLOAD_MEDIA = "upload_media"  # add images to the media library
+    DELETE_MEDIA = "delete_media"  # remove an unused image from the library
 
 
 class Scope(StrEnum):
@@ -53,6 +55,7 @@ _AUTHOR: dict[Permission, Rule] = {
     Permission.EDIT: Rule(Scope.OWN, _DRAFT),
     Permission.SUBMIT: Rule(Scope.OWN),
     Permission.WITHDRAW: Rule(Scope.OWN),
+    Permission.UPLOAD_MEDIA: Rule(Scope.ANY),
 }
 _EDITOR: dict[Permission, Rule] = {
     **_AUTHOR,
@@ -71,6 +74,7 @@ _ADMIN: dict[Permission, Rule] = {
     **_EDITOR,
     Permission.MANAGE_USERS: Rule(Scope.ANY),
     Permission.MANAGE_CATEGORIES: Rule(Scope.ANY),
+    Permission.DELETE_MEDIA: Rule(Scope.ANY),
 }
 
 POLICY: dict[Role, dict[Permission, Rule]] = {

@@ -230,9 +230,14 @@ def news_article_ld(
     modified: datetime,
     site_name: str,
     image: str | None = None,
+    images: Sequence[tuple[str, int, int]] = (),
     tz_name: str = "UTC",
 ) -> dict[str, Any]:
-    """NewsArticle structured data for a published article."""
+    """NewsArticle structured data for a published article.
+
+    `images` are (url, width, height) of the lead image's crops (16:9, 4:3,
+    1:1), as Google's article guidance asks; `image` is a single plain URL.
+    """
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -246,7 +251,12 @@ def news_article_ld(
     }
     if content.category_name:
         data["articleSection"] = content.category_name
-    if image:
+    if images:
+        data["image"] = [
+            {"@type": "ImageObject", "url": url, "width": width, "height": height}
+            for url, width, height in images
+        ]
+    elif image:
         data["image"] = [image]
     return data
 
