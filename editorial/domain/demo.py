@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from editorial.domain import accounts, editing, workflow
+from editorial.domain import accounts, demo_images, editing, images, workflow
 from editorial.domain.models import Article, Category, Role, User, utcnow
 from editorial.domain.rendering import slugify
+from editorial.domain.storage import MediaStorage
 
 DEMO_USERS = (
     ("author1", "Amara Okafor", Role.AUTHOR),
@@ -125,8 +126,13 @@ def seed(
     password: str | None = None,
     now: datetime | None = None,
     hash_method: str = "scrypt",
+    storage: MediaStorage | None = None,
 ) -> DemoResult:
-    """Create the demo users, categories and articles in an empty database."""
+    """Create the demo users, categories and articles in an empty database.
+
+    With a `storage`, complete articles get their category's drawn lead image
+    (each picture processed once, then reused from the media library).
+    """
     if session.scalar(select(func.count()).select_from(Article)):
         raise RuntimeError("The database already has articles; demo data not added.")
     now = now or utcnow()
@@ -150,6 +156,7 @@ def seed(
     editor = users["editor1"]
     authors = [users["author1"], users["author2"]]
 
+    pictures = _Pictures(session, storage)
     published = 0
     stories: list[tuple[Category, tuple[str, str, str]]] = []
     for position, (name, count, seeds) in enumerate(CATEGORIES):
@@ -165,6 +172,7 @@ def seed(
         author = authors[index % 2]
         when = now - timedelta(hours=6 * (len(stories) - index) + 3)
         article = _write(session, author, category, story, index, when)
+        pictures.add(article, author)
         workflow.apply(
             session,
             article,
@@ -218,6 +226,8 @@ def seed(
         now - timedelta(hours=3),
         complete=False,
     )
+    for draft in drafts:
+        pictures.add(draft, draft.author)
     drafts.append(rough)
     review = _write(
         session,
@@ -227,6 +237,7 @@ def seed(
         103,
         now - timedelta(hours=2),
     )
+    pictures.add(review, authors[1])
     workflow.apply(
         session,
         review,
@@ -236,6 +247,48 @@ def seed(
         now=now - timedelta(hours=1),
     )
     return DemoResult(passwords, published, len(drafts), 1)
+
+
+class _Pictures:
+    """Each category's demo picture: uploaded for its first article, reused after."""
+
+    def __init__(self, session: Session, storage: MediaStorage | None) -> None:
+        self.session = session
+        self.storage = storage
+        self.media_ids: dict[int, int] = {}
+
+    def add(self, article: Article, user: User) -> None:
+        if self.storage is None:
+            return
+        session = self.session
+        session.refresh(article)
+        known = self.media_ids.get(article.category_id)
+        if known is not None:
+            images.use_as_lead(
+                session,
+                article,
+                user,
+                known,
+                expected_version=article.lead_image_version,
+            )
+            return
+        picture = demo_images.picture_for(article.category.name)
+        if picture is None:
+            return
+        images.attach_upload(
+            session,
+            self.storage,
+            article,
+            user,
+            expected_version=article.lead_image_version,
+            data=picture.data,
+            filename=picture.filename,
+            alt=picture.alt,
+            caption=picture.caption,
+            credit=picture.credit,
+        )
+        session.refresh(article)
+        self.media_ids[article.category_id] = article.lead_image_id
 
 
 def _write(
