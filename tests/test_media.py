@@ -201,3 +201,10 @@ def test_an_empty_upload_is_refused():
 )
 def test_weak_alt_text(alt, name, weak):
     assert checklist.is_weak_alt(alt, name) is weak
+
+
+def test_a_large_jpeg_keeps_its_true_size_when_decoded_at_a_reduced_scale():
+    processed = media.process(imaging.jpeg(4800, 3200))
+    assert (processed.width, processed.height) == (4800, 3200)
+    assert _kinds(processed)["crop-1x1"][:2] == (1600, 1600)
+    assert _kinds(processed)["webp-1600"][:2] == (1600, 1067)

@@ -87,6 +87,11 @@ def decode(data: bytes) -> Image.Image:
         # Refused from the header alone, before a single pixel is decoded.
         if image.width * image.height > MAX_PIXELS:
             raise InvalidInput(FIELD, TOO_MANY_PIXELS)
+        if image.format == "JPEG":
+            # Decode at the smallest DCT scale still at least as large as any
+            # rendition (both sides >= 1600 px where the original allows): a
+            # 24-megapixel photo decodes at a quarter of its pixels.
+            image.draft("RGB", (CROP_MAX_WIDTH, CROP_MAX_WIDTH))
         try:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -94,6 +99,18 @@ def decode(data: bytes) -> Image.Image:
         except (OSError, SyntaxError, ValueError, EOFError):
             raise InvalidInput(FIELD, DAMAGED) from None
     return image
+
+
+def _oriented_size(data: bytes) -> tuple[int, int]:
+    """The original's size as displayed (EXIF orientations 5-8 turn it), read
+    from the header; `decode` may load a JPEG at a reduced scale."""
+    try:
+        with Image.open(io.BytesIO(data)) as header:
+            width, height = header.size
+            turned = header.getexif().get(0x0112) in (5, 6, 7, 8)
+    except Exception:  # noqa: BLE001 - decode() says what is wrong with the file
+        return 0, 0
+    return (height, width) if turned else (width, height)
 
 
 def _looks_like_ours(data: bytes) -> bool:
@@ -163,6 +180,7 @@ def process(data: bytes) -> ProcessedImage:
     """Check and process one upload (InvalidInput when refused)."""
     with _PROCESSING:
         image = decode(data)
+        width, height = _oriented_size(data)
         source_format = str(image.format)
         clean = _bare_rgb(image)
         image.close()
@@ -178,8 +196,8 @@ def process(data: bytes) -> ProcessedImage:
                 Rendition(name, kind, picture.width, picture.height, mime)
             )
 
-        for width in srcset_widths(clean.width):
-            keep(_resized(clean, width), "webp", "WEBP")
+        for size in srcset_widths(clean.width):
+            keep(_resized(clean, size), "webp", "WEBP")
         keep(_resized(clean, FALLBACK_WIDTH), "jpeg", "JPEG")
         for key, ratio in CROPS.items():
             cropped = clean.crop(centre_box(clean.width, clean.height, ratio))
@@ -187,8 +205,8 @@ def process(data: bytes) -> ProcessedImage:
         keep(ImageOps.fit(clean, THUMB_SIZE, Image.Resampling.LANCZOS), "thumb", "WEBP")
         return ProcessedImage(
             source_hash=hashlib.sha256(data).hexdigest(),
-            width=clean.width,
-            height=clean.height,
+            width=width,
+            height=height,
             source_format=source_format,
             renditions=tuple(renditions),
             files=files,
