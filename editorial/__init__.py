@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from editorial import cli
     from editorial.auth import bp as auth_bp
     from editorial.auth import views as _auth_views  # noqa: F401 - routes on bp
-    from editorial.desk import admin, editor, history, views  # noqa: F401
+    from editorial.desk import admin, editor, history, presence, views  # noqa: F401
     from editorial.desk import bp as desk_bp
     from editorial.desk import media as _desk_media  # noqa: F401
     from editorial.reader import bp as reader_bp

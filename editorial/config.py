@@ -78,6 +78,12 @@ def load(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or None,
+        # Presence in the editor: how often it pings, and when a silent
+        # colleague counts as gone (PRODUCT.md section 9: within 60 s).
+        "PRESENCE_POLL_SECONDS": int(os.environ.get("PRESENCE_POLL_SECONDS", "10")),
+        "PRESENCE_TIMEOUT_SECONDS": int(
+            os.environ.get("PRESENCE_TIMEOUT_SECONDS", "45")
+        ),
         # Number of reverse proxies in front that set X-Forwarded-For/-Proto;
         # 0 trusts none (client addresses drive login throttling).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),

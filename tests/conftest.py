@@ -10,7 +10,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
+import socket
+import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -382,3 +386,47 @@ def s3_url(s3_server: str) -> str:
         config=Config(s3={"addressing_style": "path"}),
     ).create_bucket(Bucket=bucket)
     return f"s3://test-key:test-secret@{s3_server}/{bucket}/uploads"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """TEST_REDIS_URL (CI), or a redis-server of our own when one is installed."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("REDIS: redis-server is not installed (CI installs it)")
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -149,6 +149,9 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     (f"{ART}/checklist", "GET"): VIEW,
     (f"{ART}/actions", "GET"): VIEW,
     (f"{ART}/actions/<name>", "POST"): _action_rows(),
+    # Presence (section 9): whoever may see the article is seen in it.
+    (f"{ART}/presence", "POST"): VIEW,
+    (f"{ART}/presence/leave", "POST"): VIEW,
     (f"{ART}/meta", "GET"): VIEW,
     (f"{ART}/meta", "POST"): EDIT,
     (f"{ART}/meta/edit", "GET"): EDIT,

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from editorial.desk import bp
+from editorial.desk.presence import colleagues, presence_store
 from editorial.desk.views import category_choices
 from editorial.domain import checklist, editing, workflow
 from editorial.domain import content as limits
@@ -113,6 +114,7 @@ def _context(
         "pending": pending or Pending(),
         "preview_url": preview_path(article.id),
         "limits": limits,
+        "poll_seconds": current_app.config["PRESENCE_POLL_SECONDS"],
     }
 
 
@@ -215,7 +217,13 @@ def _save(
 @bp.get("/articles/<int:article_id>")
 def edit_article(article_id: int):
     """The editor for one article (read-only where the policy says so)."""
-    return render_editor_block(_load(article_id), "editor_block")
+    article = _load(article_id)
+    found = presence_store().others(article.id, current_user.id)
+    return render_editor_block(
+        article,
+        "editor_block",
+        present=colleagues(article, found),
+    )
 
 
 def _show_or_edit(article_id: int, block: str, mode: str, **extra: Any) -> Response:

@@ -367,8 +367,17 @@ class Revision(Base):
     content: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A save against an older version that was merged with a colleague's save:
+    # whose changes it kept besides the author's own.
+    merged_with_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The saved block's own version after this save, and its value (JSON), so a
+    # later save against that version finds the text it started from (the base
+    # of a three-way merge) without parsing whole documents.
+    block_version: Mapped[int | None] = mapped_column(Integer)
+    block_text: Mapped[str | None] = mapped_column(Text)
 
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    merged_with: Mapped[User | None] = relationship(foreign_keys=[merged_with_id])
 
     def article_content(self) -> ArticleContent:
         """Parse the stored document."""
@@ -482,3 +491,23 @@ class MediaFile(Base):
         ForeignKey("media.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     mime: Mapped[str] = mapped_column(String(20))
+
+
+class Presence(Base):
+    """Who has an article's editor open, in which block, last seen when.
+
+    One row per (article, user), rewritten by the editor's poll; rows older than
+    the presence timeout are ignored when read (and replaced on the next ping),
+    so nothing needs sweeping. Redis holds the same facts when configured.
+    """
+
+    __tablename__ = "presence"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    block: Mapped[str] = mapped_column(String(40), default="")
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

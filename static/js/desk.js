@@ -126,3 +126,38 @@
 
   document.addEventListener("DOMContentLoaded", function () { updateCounts(document); });
 })();
+
+// --- presence ------------------------------------------------------------------
+// The ping form (#presence-form) polls by itself (hx-trigger "every Ns"); here we
+// tell it which block the writer is in, ping at once when that changes, and
+// say goodbye when the page goes away so colleagues stop seeing us at once.
+(function () {
+  "use strict";
+  var current = "";
+
+  function blockKey(el) {
+    var block = el && el.closest ? el.closest('[id$="-block"]') : null;
+    if (!block) { return ""; }
+    var section = block.id.match(/^section-(\d+)-block$/);
+    return section ? "section:" + section[1] : block.id.replace(/-block$/, "");
+  }
+
+  document.addEventListener("focusin", function (event) {
+    var form = document.getElementById("presence-form");
+    var field = document.getElementById("presence-block");
+    var key = blockKey(event.target);
+    if (!form || !field || key === current) { return; }
+    current = key;
+    field.value = key;
+    if (window.htmx) { window.htmx.trigger(form, "presence-moved"); }
+  });
+
+  window.addEventListener("pagehide", function () {
+    var form = document.getElementById("presence-form");
+    if (!form || !navigator.sendBeacon) { return; }
+    var data = new FormData();
+    var token = form.querySelector('input[name="csrf_token"]');
+    if (token) { data.append("csrf_token", token.value); }
+    navigator.sendBeacon(form.getAttribute("data-leave"), data);
+  });
+})();

@@ -1,7 +1,7 @@
 """Images: uploaded media and their files; an article's lead image block.
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0010
 Create Date: 2026-12-03 08:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0003"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
