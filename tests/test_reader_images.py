@@ -320,3 +320,22 @@ def test_publishing_without_alt_text_is_refused(make_user, make_article, editor)
         db.session, article, "publish", editor, expected_version=article.version
     )
     assert article.published_image_id == article.lead_image_id
+
+
+def test_the_history_diff_shows_lead_image_changes():
+    from editorial.domain.diff import diff_content
+
+    before = ArticleContent(title="T")
+    after = _image("Firefighters at the warehouse", width=1600, name="fire.jpg")
+    added = diff_content(before, after)
+    assert [(d.key, d.label, d.status) for d in added] == [
+        ("lead_image", "Lead image", "added")
+    ]
+    assert str(added[0].html) == (
+        "<ins>Image: fire.jpg (1600 × 900 px)\nAlt text: Firefighters at the "
+        "warehouse</ins>"
+    )
+    renamed = _image("Firefighters at the old warehouse", width=1600, name="fire.jpg")
+    changed = diff_content(after, renamed)
+    assert [(d.key, d.status) for d in changed] == [("lead_image", "changed")]
+    assert "<ins>old</ins>" in str(changed[0].html)
