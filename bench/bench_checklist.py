@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from editorial.domain.checklist import check_article  # noqa: E402
 from editorial.domain.content import ArticleContent, Faq, Section  # noqa: E402
 
-RUNS = 200
+RUNS = int(__import__("os").environ.get("RUNS", "200"))
 TARGET_WORDS = 5_000
 
 # Realistic paragraphs with the things the guards must let through: abbreviations,

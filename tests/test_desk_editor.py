@@ -768,3 +768,39 @@ def test_every_block_post_endpoint(
         page = client_author.get(response.headers["Location"])
         assert parse(page).css_first(".flash-success") is not None
     assert fresh(article).version == before + 1
+
+
+def test_checklist_panel_shows_new_findings_with_block_and_quote(
+    client_author, article
+):
+    section = article.sections[0]
+    body = (
+        "Revenue rose to $ million in the quarter. Doors open at :30 p.m. on "
+        "Friday. Dear {name}, the th anniversary is near."
+    )
+    response = client_author.post(
+        url(article, f"/sections/{section.id}"),
+        data={"version": section.version, "heading": "What happened", "body": body},
+    )
+    assert response.status_code == 303
+    panel = block(
+        client_author.get(url(article, "/checklist"), headers=HX), "checklist-block"
+    )
+    items = [
+        (li.css_first("a").text(), li.css_first("a").attributes["href"], li)
+        for li in panel.css("li.finding-error")
+    ]
+    shown = {
+        li.css_first("q").text(): (label, href)
+        for label, href, li in items
+        if li.css_first("q") is not None
+    }
+    quotes = " | ".join(shown)
+    for words in ("rose to $ million", "at :30 p.m.", "Dear {name},", "the th"):
+        assert words in quotes, quotes
+    assert set(shown.values()) == {("Section 1 body", "#section-0-body")}
+    text = panel.text()
+    assert "A figure seems to be missing after '$'" in text
+    assert "This time looks broken: ':30'" in text
+    assert "Template placeholder '{name}' is still in the text" in text
+    assert "'th' has no number before it" in text

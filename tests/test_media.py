@@ -7,7 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from editorial.domain import checklist, media
+from editorial.domain import media
+from editorial.domain.checklist.images import is_weak_alt
 from editorial.domain.errors import InvalidInput
 from tests import imaging
 
@@ -200,7 +201,7 @@ def test_an_empty_upload_is_refused():
     ],
 )
 def test_weak_alt_text(alt, name, weak):
-    assert checklist.is_weak_alt(alt, name) is weak
+    assert is_weak_alt(alt, name) is weak
 
 
 def test_a_large_jpeg_keeps_its_true_size_when_decoded_at_a_reduced_scale():

@@ -338,4 +338,7 @@ def test_the_history_diff_shows_lead_image_changes():
     renamed = _image("Firefighters at the old warehouse", width=1600, name="fire.jpg")
     changed = diff_content(after, renamed)
     assert [(d.key, d.status) for d in changed] == [("lead_image", "changed")]
-    assert "<ins>old</ins>" in str(changed[0].html)
+    assert str(changed[0].html) == (
+        "Image: fire.jpg (1600 × 900 px)\nAlt text: Firefighters at the "
+        "<ins>old </ins>warehouse"
+    )

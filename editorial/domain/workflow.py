@@ -37,7 +37,7 @@ from editorial.domain.models import (
     utcnow,
 )
 from editorial.domain.policy import Permission, can
-from editorial.domain.signals import mark_reader_change
+from editorial.domain.signals import mark_reader_change, publication_tags
 
 audit_log = logging.getLogger("editorial.audit")
 
@@ -279,8 +279,25 @@ def _on_back_to_draft(session, article, revision, content, now) -> None:  # noqa
     article.submitted_at = None
 
 
+def _category_slugs(session: Session, ids: set[int | None]) -> list[str]:
+    """Slugs of these categories (already in the session: no statement)."""
+    found = (session.get(Category, i) for i in ids if i is not None)
+    return [c.slug for c in found if c is not None]
+
+
+def _teaser(article: Article) -> tuple[Any, ...]:
+    """What lists show of a published article, and where they place it."""
+    return (
+        article.published_title,
+        article.published_summary,
+        article.published_category_id,
+        article.last_published_at,
+    )
+
+
 def _on_publish(session, article, revision, content, now) -> None:  # noqa: ANN001
     old_category_id = article.published_category_id
+    old_teaser = _teaser(article)
     article.submitted_at = None
     article.published_revision_id = revision.id
     article.published_title = content.title
@@ -294,7 +311,15 @@ def _on_publish(session, article, revision, content, now) -> None:  # noqa: ANN0
     session.flush()
     refresh_category_freshness(session, {old_category_id, content.category_id})
     search.index_article(session, article, content)
-    mark_reader_change(session)
+    # A body-only change leaves every list (and every other page) as it was.
+    mark_reader_change(
+        session,
+        *publication_tags(
+            article.slug,
+            _category_slugs(session, {old_category_id, content.category_id}),
+            listings=_teaser(article) != old_teaser,
+        ),
+    )
 
 
 def _on_unpublish(session, article, revision, content, now) -> None:  # noqa: ANN001
@@ -311,7 +336,12 @@ def _on_unpublish(session, article, revision, content, now) -> None:  # noqa: AN
     session.flush()
     refresh_category_freshness(session, {old_category_id})
     search.remove_article(session, article.id)
-    mark_reader_change(session)
+    mark_reader_change(
+        session,
+        *publication_tags(
+            article.slug, _category_slugs(session, {old_category_id}), listings=True
+        ),
+    )
 
 
 _EFFECTS: dict[str, Callable[..., None]] = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, render_template, url_for
+from markupsafe import Markup
 
 from editorial.domain import rendering
 from editorial.domain.content import ArticleContent
@@ -85,13 +86,40 @@ def more_from_categories(
     return groups[:WIDGET_CATEGORIES]
 
 
+def render_widget(
+    categories: list[Category],
+    *,
+    exclude_category_id: int | None,
+    exclude_article_id: int | None = None,
+) -> Markup:
+    """More from Categories as HTML (empty when no other category has pieces)."""
+    widget = more_from_categories(
+        categories,
+        exclude_category_id=exclude_category_id,
+        exclude_article_id=exclude_article_id,
+    )
+    if not widget:
+        return Markup("")
+    return Markup(render_template("reader/_widget.html", widget=widget))
+
+
 def render_article(
-    content: ArticleContent, *, article: Article, preview: bool = False
+    content: ArticleContent,
+    *,
+    article: Article,
+    preview: bool = False,
+    widget_html: Markup | None = None,
+    categories: list[Category] | None = None,
 ) -> RenderedPage:
-    """The article page and its Last-Modified time (see `article_page`)."""
+    """The article page and its Last-Modified time (see `article_page`).
+
+    `widget_html` given: use it for More from Categories (the reader's cached
+    fragment, or a marker the caller replaces) instead of rendering the widget.
+    """
     session = db.session
     tz = current_app.config["SITE_TIMEZONE"]
-    categories = queries.live_categories(session)
+    if categories is None:
+        categories = queries.live_categories(session)
     category = next((c for c in categories if c.id == content.category_id), None)
     if category is None and content.category_id is not None:
         # A retired category (not in navigation); the reader's query loaded it.
@@ -107,11 +135,12 @@ def render_article(
         updated_at = article.last_published_at or published_at
     canonical = absolute(url_for("reader.article", slug=article.slug))
     author_name = article.author.display_name if article.author else ""
-    widget = more_from_categories(
-        categories,
-        exclude_category_id=content.category_id,
-        exclude_article_id=article.id,
-    )
+    if widget_html is None:
+        widget_html = render_widget(
+            categories,
+            exclude_category_id=content.category_id,
+            exclude_article_id=article.id,
+        )
     html = render_template(
         "reader/article.html",
         content=content,
@@ -137,7 +166,7 @@ def render_article(
         ),
         og_image=_og_image(content),
         faq_ld=rendering.faq_page_ld(content),
-        widget=widget,
+        widget_html=widget_html,
     )
     return RenderedPage(html, freshest(categories, updated_at))
 

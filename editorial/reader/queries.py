@@ -142,13 +142,13 @@ def latest_per_category(
 
 
 def article_by_slug(session: Session, slug: str) -> Article | None:
-    """The article with its published revision, category and author: one statement."""
+    """The article with its category and author: one statement. Its published
+    revision (the whole document) loads only if the page must be rendered."""
     if "\x00" in slug:
         return None  # no slug holds a NUL (and PostgreSQL refuses to compare one)
     return session.scalars(
         select(Article)
         .options(
-            joinedload(Article.published_revision),
             joinedload(Article.published_category),
             joinedload(Article.author),
         )

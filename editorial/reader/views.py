@@ -17,7 +17,7 @@ from flask import Response, abort, current_app, render_template, request
 from editorial.domain import search as search_module
 from editorial.domain.models import State, utcnow
 from editorial.extensions import db
-from editorial.reader import bp, feeds, pages, queries
+from editorial.reader import bp, feeds, fragments, pages, queries
 
 HOME_PER_CATEGORY = 5
 CATEGORY_PER_PAGE = 20
@@ -84,10 +84,9 @@ def article(slug: str):
     found = queries.article_by_slug(db.session, slug)
     if found is None or found.first_published_at is None:
         abort(404)
-    if found.state != State.PUBLISHED or found.published_revision is None:
+    if found.state != State.PUBLISHED or found.published_revision_id is None:
         abort(410)
-    content = found.published_revision.article_content()
-    page = pages.render_article(content, article=found)
+    page = fragments.article_page(found)
     return _cacheable(page.html, page.last_modified)
 
 

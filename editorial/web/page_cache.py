@@ -5,20 +5,36 @@ rendered answer is in the cache is handed back without routing, sessions,
 templates or SQL. A miss runs the app; a response marked `Cache-Control:
 public` that sets no cookie and does not vary by cookie is stored.
 
-Freshness: every stored page records the *generation* it was rendered under.
-Publishing, updating, unpublishing and category changes bump the generation
-after their transaction commits, so every process sees every page as stale at
-once. The generation lives in Redis when the cache is Redis (one MGET fetches
-it together with the page), otherwise in a small file in the instance folder
-(one stat() per request), which all processes on a host share.
+Freshness by *tags* (editorial.domain.signals): every page depends on a few
+tags, derived from its path before it is rendered — every page on `site`;
+an article page on its own `article:<slug>` and on `listings` (for More from
+Categories); a category page on `category:<slug>`; every other page (home,
+feeds, sitemaps, search, corrections) on `listings`. A stored page records the
+versions its tags had *before* it was rendered; a commit that changed reader
+pages bumps only the tags it names, after it commits. So a typo fix on one
+article leaves every other page warm, and a new publication refreshes the lists
+without touching article bodies. Versions live in Redis when the cache is Redis
+(one MGET fetches them together with the page, on every host), otherwise in
+small files in the instance folder (one stat() per tag), which all processes on
+a host share.
+
+When a stale page is being re-rendered by another process (a short lock in the
+cache), the stale copy is served meanwhile, so a hot page after a publish costs
+one render, not one per waiting request.
+
+The same versions key the rendered fragments of article pages
+(editorial.reader.fragments): a page-cache miss composes the page from the
+body (by revision) and the More from Categories widget (by category and the
+listings version) instead of rendering both again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,55 +42,91 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_date
 
-from editorial.domain.signals import READER_CHANGED
+from editorial.domain.signals import LISTINGS, READER_CHANGED, SITE
 
-GENERATION_KEY = "reader:generation"
+TAG_PREFIX = "reader:tag:"
 PAGE_PREFIX = "reader:page:"
+LOCK_PREFIX = "reader:lock:"
+LOCK_SECONDS = 5
+ENVIRON_VERSIONS = "editorial.tag_versions"
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
+_ARTICLE_PATH = re.compile(r"/articles/([a-z0-9-]{1,200})")
+_CATEGORY_PATH = re.compile(r"/categories/([a-z0-9-]{1,200})")
 
-class Generation:
-    """The current generation number, shared by every process."""
+
+def tags_for_path(path: str) -> tuple[str, ...]:
+    """The tags a reader page at `path` depends on (see the module docstring)."""
+    if match := _ARTICLE_PATH.fullmatch(path):
+        return (SITE, LISTINGS, f"article:{match.group(1)}")
+    if match := _CATEGORY_PATH.fullmatch(path):
+        return (SITE, f"category:{match.group(1)}")
+    return (SITE, LISTINGS)
+
+
+class TagVersions:
+    """The current version of each tag, shared by every process (and host)."""
 
     def __init__(self, backend: Any, instance_path: str, shared: bool) -> None:
         self.backend = backend
-        self.shared = shared  # True: the backend (Redis) is shared across processes
-        self.path = Path(instance_path) / "reader-generation"
+        self.shared = shared  # True: the backend (Redis) is shared across hosts
+        self.folder = Path(instance_path) / "reader-tags"
 
-    def current_with(self, key: str) -> tuple[int, Any]:
-        """The generation and the cached value for `key`, in one round trip."""
+    def current_with(
+        self, key: str | None, tags: Sequence[str]
+    ) -> tuple[tuple[int, ...], Any]:
+        """The tags' versions and the cached value for `key`, in one round trip."""
         if self.shared:
-            gen, value = self.backend.get_many(GENERATION_KEY, key)
-            return int(gen or 0), value
-        return self._file_generation(), self.backend.get(key)
+            names = [TAG_PREFIX + t for t in tags]
+            if key is None:
+                values = self.backend.get_many(*names)
+                stored = None
+            else:
+                stored, *values = self.backend.get_many(key, *names)
+            return tuple(int(v or 0) for v in values), stored
+        versions = tuple(self._file_version(t) for t in tags)
+        return versions, (self.backend.get(key) if key is not None else None)
 
-    def current(self) -> int:
-        if self.shared:
-            return int(self.backend.get(GENERATION_KEY) or 0)
-        return self._file_generation()
+    def current(self, tags: Sequence[str]) -> tuple[int, ...]:
+        return self.current_with(None, tags)[0]
 
-    def bump(self) -> None:
-        if self.shared:
-            if not self.backend.inc(GENERATION_KEY):
-                self.backend.set(GENERATION_KEY, 1, timeout=0)
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # The file's modification time (ns) is the generation; touching it is
-        # atomic, and every process on the host sees it at its next stat().
-        now = time.time_ns()
+    def bump(self, tags: Iterable[str]) -> None:
+        for tag in sorted(set(tags)):
+            if self.shared:
+                if not self.backend.inc(TAG_PREFIX + tag):
+                    self.backend.set(TAG_PREFIX + tag, 1, timeout=0)
+                continue
+            self.folder.mkdir(parents=True, exist_ok=True)
+            # The file's modification time (ns) is the version; touching it is
+            # atomic, and every process on the host sees it at its next stat().
+            path = self.folder / tag.replace(":", "-")
+            now = time.time_ns()
+            try:
+                os.utime(path, ns=(now, now))
+            except FileNotFoundError:
+                path.touch()
+                os.utime(path, ns=(now, now))
+
+    def _file_version(self, tag: str) -> int:
         try:
-            os.utime(self.path, ns=(now, now))
-        except FileNotFoundError:
-            self.path.touch()
-            os.utime(self.path, ns=(now, now))
-
-    def _file_generation(self) -> int:
-        try:
-            return os.stat(self.path).st_mtime_ns
+            return os.stat(self.folder / tag.replace(":", "-")).st_mtime_ns
         except FileNotFoundError:
             return 0
+
+
+def try_lock(backend: Any, name: str) -> bool:
+    """A short cross-process lock (the cache's atomic add); False if taken."""
+    try:
+        return bool(backend.add(LOCK_PREFIX + name, 1, timeout=LOCK_SECONDS))
+    except Exception:  # noqa: BLE001 - without a cache, everyone renders
+        return True
+
+
+def release_lock(backend: Any, name: str) -> None:
+    with contextlib.suppress(Exception):
+        backend.delete(LOCK_PREFIX + name)
 
 
 class PageCache:
@@ -84,14 +136,14 @@ class PageCache:
         self,
         app: WSGIApp,
         backend: Any,
-        generation: Generation,
+        versions: TagVersions,
         *,
         timeout: int = 300,
         enabled: bool = True,
     ) -> None:
         self.app = app
         self.backend = backend
-        self.generation = generation
+        self.versions = versions
         self.timeout = timeout
         self.enabled = enabled
 
@@ -106,18 +158,27 @@ class PageCache:
             + "?"
             + environ.get("QUERY_STRING", "")
         )
+        tags = tags_for_path(environ.get("PATH_INFO", ""))
         try:
-            gen, stored = self.generation.current_with(key)
+            versions, stored = self.versions.current_with(key, tags)
         except Exception:  # noqa: BLE001 - a cache outage must not take pages down
             return self.app(environ, start_response)
+        environ[ENVIRON_VERSIONS] = dict(zip(tags, versions, strict=True))
         if stored is not None:
             try:
-                page_gen, status, headers, body = stored
+                page_versions, status, headers, body = stored
             except (TypeError, ValueError):  # a foreign or corrupt entry is a miss
-                page_gen = None
-            if page_gen == gen:
+                page_versions = None
+            if page_versions == versions:
                 return self._serve(environ, start_response, status, headers, body)
-        return self._render_and_store(environ, start_response, key, gen)
+            if page_versions is not None and not try_lock(self.backend, key):
+                # Someone is rendering the fresh copy right now: serve this one.
+                return self._serve(environ, start_response, status, headers, body)
+            try:
+                return self._render_and_store(environ, start_response, key, versions)
+            finally:
+                release_lock(self.backend, key)
+        return self._render_and_store(environ, start_response, key, versions)
 
     @staticmethod
     def _cacheable_request(environ: dict[str, Any]) -> bool:
@@ -157,7 +218,7 @@ class PageCache:
         environ: dict[str, Any],
         start_response: StartResponse,
         key: str,
-        gen: int,
+        versions: tuple[int, ...],
     ) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
 
@@ -188,7 +249,7 @@ class PageCache:
             # Serving matters more than storing: a cache outage is only a miss.
             with contextlib.suppress(Exception):
                 self.backend.set(
-                    key, (gen, status, headers, body), timeout=self.timeout
+                    key, (versions, status, headers, body), timeout=self.timeout
                 )
         return self._serve(environ, start_response, status, headers, body)
 
@@ -218,16 +279,22 @@ def _not_modified(environ: dict[str, Any], headers: list[tuple[str, str]]) -> bo
 
 
 def install(app: Any, cache: Any) -> PageCache:
-    """Put the page cache in front of `app` and bump generations after commits."""
+    """Put the page cache in front of `app` and bump tag versions after commits.
+
+    `READER_PAGE_CACHE = False` turns off whole-page caching only (fragments
+    stay: a page-cache miss as it happens in production); `CACHE_TYPE =
+    "NullCache"` turns off both.
+    """
     backend = cache.cache
     shared = type(backend).__name__.startswith("Redis")
-    generation = Generation(backend, app.instance_path, shared)
+    versions = TagVersions(backend, app.instance_path, shared)
     middleware = PageCache(
         app.wsgi_app,
         backend,
-        generation,
+        versions,
         timeout=int(app.config.get("READER_CACHE_SECONDS", 300)),
-        enabled=app.config.get("CACHE_TYPE") != "NullCache",
+        enabled=app.config.get("CACHE_TYPE") != "NullCache"
+        and bool(app.config.get("READER_PAGE_CACHE", True)),
     )
     app.wsgi_app = middleware
     app.extensions["page_cache"] = middleware
@@ -236,7 +303,7 @@ def install(app: Any, cache: Any) -> PageCache:
 
 
 def _listen_for_commits() -> None:
-    """After a commit that changed reader pages, bump the app's generation."""
+    """After a commit that changed reader pages, bump the tags it named."""
     if event.contains(Session, "after_commit", _after_commit):
         return
     event.listen(Session, "after_commit", _after_commit)
@@ -244,13 +311,14 @@ def _listen_for_commits() -> None:
 
 
 def _after_commit(session: Session) -> None:
-    if session.info.pop(READER_CHANGED, False):
+    tags = session.info.pop(READER_CHANGED, None)
+    if tags:
         from flask import current_app, has_app_context
 
         if has_app_context():
             middleware = current_app.extensions.get("page_cache")
             if middleware is not None:
-                middleware.generation.bump()
+                middleware.versions.bump(tags)
 
 
 def _after_rollback(session: Session) -> None:
