@@ -49,7 +49,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         views,
     )
     from editorial.desk import bp as desk_bp
+    from editorial.desk import media as _desk_media  # noqa: F401
     from editorial.reader import bp as reader_bp
+    from editorial.reader import media as _reader_media  # noqa: F401
     from editorial.reader import views as _reader_views  # noqa: F401
     from editorial.web import handlers
 

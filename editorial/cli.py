@@ -17,6 +17,7 @@ from editorial.domain import accounts, checklist, demo
 from editorial.domain.errors import DomainError
 from editorial.domain.models import Article, State
 from editorial.extensions import db
+from editorial.web import media
 
 
 def init_app(app: Flask) -> None:
@@ -68,6 +69,7 @@ def seed_demo() -> None:
             db.session,
             password=current_app.config.get("DEMO_PASSWORD"),
             hash_method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"),
+            storage=media.storage(),
         )
     except RuntimeError as error:
         db.session.rollback()

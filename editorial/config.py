@@ -57,6 +57,12 @@ def load(instance_path: Path) -> dict[str, Any]:
         "SITE_LANGUAGE": os.environ.get("SITE_LANGUAGE", "en"),
         "REDIS_URL": redis_url,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Image uploads (domain.media refuses files over 20 MB with a message;
+        # past this limit of the whole request the answer is 413).
+        "UPLOAD_MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        # Local directory for media (default instance/media), or an S3 bucket.
+        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or None,
+        "MEDIA_S3_URL": os.environ.get("MEDIA_S3_URL") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE"),

@@ -140,8 +140,10 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture
-def app(_schema: str, app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app({**base_config(_schema), **app_config})
+def app(_schema: str, app_config: dict[str, Any], tmp_path: Any) -> Iterator[Flask]:
+    # Uploaded media go to this test's own directory, never to instance/.
+    media = {"MEDIA_ROOT": str(tmp_path / "media")}
+    app = create_app({**base_config(_schema), **media, **app_config})
     app.test_client_class = FreshContextClient
     with app.app_context():
         _empty_tables()
@@ -353,6 +355,49 @@ def count_queries() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A real S3-compatible HTTP server: moto's standalone server (moto[server]),
+    on TEST_S3_PORT (plus the xdist worker number) or a free port. Yields its
+    endpoint URL."""
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    base = os.environ.get("TEST_S3_PORT")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    if base:
+        port = int(base) + int(worker or 0)
+    else:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_url(s3_server: str) -> str:
+    """MEDIA_S3_URL for a fresh, empty bucket on the S3 server."""
+    import boto3
+    from botocore.config import Config
+
+    bucket = f"media-{next(_counter)}-{os.getpid()}"
+    boto3.client(
+        "s3",
+        endpoint_url=f"http://{s3_server}",
+        aws_access_key_id="test-key",
+        aws_secret_access_key="test-secret",
+        region_name="us-east-1",
+        config=Config(s3={"addressing_style": "path"}),
+    ).create_bucket(Bucket=bucket)
+    return f"s3://test-key:test-secret@{s3_server}/{bucket}/uploads"
 
 
 def _free_port() -> int:

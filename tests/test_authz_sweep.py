@@ -13,6 +13,7 @@ request never changes what the next one sees; the actors of a GET share one.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from collections.abc import Callable
@@ -25,9 +26,10 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from editorial.domain import comments, workflow
-from editorial.domain.models import Article, Category, Role, User
+from editorial.domain import comments, images, workflow
+from editorial.domain.models import Article, Category, Media, Role, User
 from editorial.extensions import db
+from editorial.web import media as web_media
 from tests.conftest import PASSWORD
 
 ACTORS = ("anonymous", "author", "other", "editor", "admin")
@@ -217,6 +219,25 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     # Section 11: `Four-eyes publishing` on /desk/settings, for admins.
     ("/desk/settings", "GET"): {"-": ADMIN_ONLY},
     ("/desk/settings", "POST"): {"-": ADMIN_ONLY},
+    # --- images (section 12) -------------------------------------------------------
+    # Files are public once their article is published; before, only the desk
+    # (which lists every image in its library) gets them.
+    ("/media/<name>", "GET"): {
+        "published": EVERYONE,
+        "draft": row(NOTFOUND, OK, OK, OK, OK),
+        "unpublished": row(NOTFOUND, OK, OK, OK, OK),
+    },
+    (f"{ART}/lead-image", "GET"): VIEW,
+    (f"{ART}/lead-image", "POST"): EDIT,
+    (f"{ART}/lead-image/edit", "GET"): EDIT,
+    (f"{ART}/lead-image/delete", "POST"): EDIT,
+    (f"{ART}/lead-image/reuse", "POST"): EDIT,
+    ("/desk/media", "GET"): {"-": SIGNED_IN},
+    # Admins delete images, never one in use.
+    ("/desk/media/<int:media_id>/delete", "POST"): {
+        "unused@draft": ADMIN_ONLY,
+        "used@draft": row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED),
+    },
 }
 
 # --- the world one check runs in ---------------------------------------------------
@@ -231,6 +252,49 @@ class World:
     article: Article
     target: User  # the user an admin route acts on
     comments: dict[str, int]  # "open" and "resolved" thread ids, on comment routes
+    used: Media | None = None  # the article's lead image
+    unused: Media | None = None  # an image no article uses
+
+
+def _tiny_png(shade: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 36), (shade, 90, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _with_images(world: World, state: str) -> None:
+    """Give the article a lead image (published with it) and add an unused one."""
+    author, editor = world.users["author"], world.users["editor"]
+    storage = web_media.storage()
+    n = next(_fresh)
+    world.unused, _ = images.store_upload(
+        db.session, storage, author, data=_tiny_png(n % 200), filename="spare.png"
+    )
+    article = world.article
+    images.attach_upload(
+        db.session,
+        storage,
+        article,
+        editor,
+        expected_version=article.lead_image_version,
+        data=_tiny_png(n % 200 + 50),
+        filename="lead.png",
+        alt="A river in the evening light",
+        caption="",
+        credit="",
+    )
+    if state in ("published", "unpublished"):
+        workflow.apply(
+            db.session,
+            article,
+            "publish_update",
+            editor,
+            expected_version=article.version,
+        )
+    db.session.commit()
+    world.used = db.session.get(Media, article.lead_image_id)
 
 
 def _user(make_user: Callable[..., User], role: Role) -> User:
@@ -255,6 +319,9 @@ def build_world(
     article = make_article(
         author=users["author"], category=category, state=article_state
     )
+    world = World(users, category, article, _user(make_user, Role.AUTHOR), {})
+    if "media" in rule or "lead-image" in rule:
+        _with_images(world, state)
     if state == "unpublished":
         workflow.apply(
             db.session,
@@ -274,7 +341,8 @@ def build_world(
             threads[name] = thread.id
         comments.resolve(db.session, article, users["editor"], threads["resolved"])
         db.session.commit()
-    return World(users, category, article, _user(make_user, Role.AUTHOR), threads)
+    world.comments = threads
+    return world
 
 
 def path_for(rule: str, world: World, action: str | None) -> str:
@@ -300,6 +368,13 @@ def path_for(rule: str, world: World, action: str | None) -> str:
             return (
                 world.category.slug if rule.startswith("/categories") else article.slug
             )
+        if name == "name" and rule.startswith("/media/"):
+            assert world.used is not None
+            return world.used.rendition_list()[0].name
+        if name == "media_id":
+            chosen = world.used if action == "used" else world.unused
+            assert chosen is not None
+            return str(chosen.id)
         if name == "name":
             assert action is not None
             return action
@@ -350,6 +425,16 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
             "reason": "Pulled for a legal review.",
             "publish_at": tomorrow.strftime("%Y-%m-%dT%H:%M"),
             "kind": "update",
+        }
+    if "/lead-image" in rule:
+        assert world.unused is not None
+        return {
+            "version": a.lead_image_version,
+            "alt": "Boats on the river at dusk",
+            "caption": "The regatta ended late.",
+            "credit": "Photo: Desk",
+            "media": world.unused.id,
+            "image": (io.BytesIO(_tiny_png(n % 200 + 100)), f"upload-{n}.png"),
         }
     if rule.endswith("/meta"):
         return {

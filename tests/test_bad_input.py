@@ -11,6 +11,7 @@ Every GET route gets odd query strings, and every path converter odd values.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from dataclasses import dataclass
@@ -95,6 +96,8 @@ class World:
     # Thread ids: "open" and "resolved" on `article` (so its page shows the
     # reply, resolve and reopen forms), "foreign" on `other`.
     threads: dict[str, int]
+    media_id: int = 0  # an image in the library that no article uses
+    media_name: str = ""  # one of its files
 
 
 def _make_world(make_user, make_category, make_article) -> World:
@@ -113,7 +116,35 @@ def _make_world(make_user, make_category, make_article) -> World:
     }
     comments.resolve(db.session, article, editor, threads["resolved"])
     db.session.commit()
-    return World(editor, admin, target, bystander, category, article, other, threads)
+    world = World(editor, admin, target, bystander, category, article, other, threads)
+    from PIL import Image
+
+    from editorial.domain import images
+    from editorial.web import media
+
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 36), (40, 90, 160)).save(picture, "PNG")
+    row, _ = images.store_upload(
+        db.session, media.storage(), editor, data=picture.getvalue(), filename="a.png"
+    )
+    lead = io.BytesIO()
+    Image.new("RGB", (64, 36), (160, 90, 40)).save(lead, "PNG")
+    images.attach_upload(
+        db.session,
+        media.storage(),
+        article,
+        editor,
+        expected_version=article.lead_image_version,
+        data=lead.getvalue(),
+        filename="lead.png",
+        alt="A bridge over the river",
+        caption="",
+        credit="",
+    )
+    db.session.commit()
+    world.media_id = row.id
+    world.media_name = row.rendition_list()[0].name
+    return world
 
 
 def _login(app: Flask, user: User) -> FlaskClient:
@@ -152,6 +183,7 @@ def discover_fields(app: Flask, world: World) -> dict[str, set[str]]:
         (admin, "/account/password"),
         (admin, f"/desk/articles/{a.id}"),
         (admin, f"/desk/articles/{world.other.id}"),  # published: its actions
+        (admin, f"/desk/media?article={a.id}"),  # reuse and delete an image
         (app.test_client(), "/login"),
     ]
     fields: dict[str, set[str]] = {}
@@ -337,8 +369,8 @@ def assert_handled(response: Any, *where: Any) -> None:
     """Never a 500; and every value was judged by our own checks, not refused by
     the database (its refusals differ between SQLite and PostgreSQL: a NUL is
     stored by one and refused by the other)."""
-    assert response.status_code < 500, (*where, response.get_data(as_text=True)[:300])
-    assert "Value not accepted" not in response.get_data(as_text=True), where
+    assert response.status_code < 500, (*where, response.get_data()[:300])
+    assert b"Value not accepted" not in response.get_data(), where
 
 
 # --- filling a POST rule's URL and CURRENT values ----------------------------------
@@ -422,6 +454,8 @@ def fill_path(
         elif name == "comment_id":
             own = "resolved" if rule.endswith("/reopen") else "open"
             args[name] = world.threads["foreign" if choice == "foreign" else own]
+        elif name == "media_id":
+            args[name] = world.media_id
         else:
             raise AssertionError(f"no value for <{name}> in {rule}")
         return str(args[name])
@@ -614,6 +648,8 @@ def _get_path(rule: str, world: World) -> str:
                 if rule.startswith("/categories")
                 else world.other.slug
             )
+        if name == "name":
+            return world.media_name
         return str(
             {
                 "article_id": a.id,
@@ -662,6 +698,7 @@ def _path_base(world: World) -> dict[str, str]:
         comment_id=str(world.threads["open"]),
         slug=world.other.slug,
         name="submit",
+        media_id=str(world.media_id),
     )
 
 

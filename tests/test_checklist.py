@@ -204,6 +204,10 @@ SEVERITY = {
     "question-mark": "error",
     "missing-answer": "error",
     "duplicate-question": "warning",
+    # The lead image (PRODUCT.md section 12).
+    "missing-alt": "error",
+    "weak-alt": "warning",
+    "small-image": "warning",
     "lost-value": "error",
     "empty-label": "error",
     "empty-brackets": "error",

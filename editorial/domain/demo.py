@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from editorial.domain import accounts, editing, workflow
+from editorial.domain import accounts, demo_images, editing, images, workflow
 from editorial.domain.models import Article, Category, Role, User, utcnow
 from editorial.domain.rendering import slugify
+from editorial.domain.storage import MediaStorage
 
 DEMO_USERS = (
     ("author1", "Amara Okafor", Role.AUTHOR),
@@ -125,8 +126,13 @@ def seed(
     password: str | None = None,
     now: datetime | None = None,
     hash_method: str = "scrypt",
+    storage: MediaStorage | None = None,
 ) -> DemoResult:
-    """Create the demo users, categories and articles in an empty database."""
+    """Create the demo users, categories and articles in an empty database.
+
+    With a `storage`, complete articles get their category's drawn lead image
+    (each picture processed once, then reused from the media library).
+    """
     if session.scalar(select(func.count()).select_from(Article)):
         raise RuntimeError("The database already has articles; demo data not added.")
     now = now or utcnow()
@@ -150,6 +156,7 @@ def seed(
     editor = users["editor1"]
     authors = [users["author1"], users["author2"]]
 
+    pictures = _Pictures(session, storage)
     published = 0
     stories: list[tuple[Category, tuple[str, str, str]]] = []
     for position, (name, count, seeds) in enumerate(CATEGORIES):
@@ -165,6 +172,7 @@ def seed(
         author = authors[index % 2]
         when = now - timedelta(hours=6 * (len(stories) - index) + 3)
         article = _write(session, author, category, story, index, when)
+        pictures.add(article, author)
         workflow.apply(
             session,
             article,
@@ -218,6 +226,8 @@ def seed(
         now - timedelta(hours=3),
         complete=False,
     )
+    for draft in drafts:
+        pictures.add(draft, draft.author)
     drafts.append(rough)
     review = _write(
         session,
@@ -227,6 +237,7 @@ def seed(
         103,
         now - timedelta(hours=2),
     )
+    pictures.add(review, authors[1])
     workflow.apply(
         session,
         review,
@@ -236,6 +247,48 @@ def seed(
         now=now - timedelta(hours=1),
     )
     return DemoResult(passwords, published, len(drafts), 1)
+
+
+class _Pictures:
+    """Each category's demo picture: uploaded for its first article, reused after."""
+
+    def __init__(self, session: Session, storage: MediaStorage | None) -> None:
+        self.session = session
+        self.storage = storage
+        self.media_ids: dict[int, int] = {}
+
+    def add(self, article: Article, user: User) -> None:
+        if self.storage is None:
+            return
+        session = self.session
+        session.refresh(article)
+        known = self.media_ids.get(article.category_id)
+        if known is not None:
+            images.use_as_lead(
+                session,
+                article,
+                user,
+                known,
+                expected_version=article.lead_image_version,
+            )
+            return
+        picture = demo_images.picture_for(article.category.name)
+        if picture is None:
+            return
+        images.attach_upload(
+            session,
+            self.storage,
+            article,
+            user,
+            expected_version=article.lead_image_version,
+            data=picture.data,
+            filename=picture.filename,
+            alt=picture.alt,
+            caption=picture.caption,
+            credit=picture.credit,
+        )
+        session.refresh(article)
+        self.media_ids[article.category_id] = article.lead_image_id
 
 
 def _write(
@@ -255,40 +308,29 @@ def _write(
         session, author, title=title, category_id=category.id, now=when
     )
     day = (when - timedelta(days=1)).strftime("%A")
+    fact, speaker, quote = _details(subject, action, topic)
+    follow_up, background = _FRAMES.get(category.name, _FRAMES["Politics"])
     editing.update_summary(
         session,
         article,
         author,
         expected_version=article.summary_version,
         summary=(
-            f"{subject} {action}, a decision that matters to readers who follow "
-            f"{topic}. We explain what changed on {day}, who is affected and "
-            "what comes next."
+            f"{subject} {action}. {fact.split('. ')[0].rstrip('.')}. We explain "
+            f"what changed on {day}, who is affected and what comes next."
         ),
         now=when,
     )
     bodies = (
         (
             f"{subject} {action}, according to a statement released on {day}. "
-            f"The change was confirmed by two people familiar with the plan.\n\n"
-            f"- It takes effect within the next month.\n"
-            f"- It covers the whole region, not only the capital."
+            f"{fact}\n\n"
+            f"- The decision was confirmed by two people familiar with it.\n"
+            f"- Readers who follow {topic} will see the first effects within weeks."
         ),
-        (
-            "A spokesperson said the decision was “the result of a long and open "
-            "consultation” and that critics would be heard. The statement did "
-            "not give a cost estimate."
-        ),
-        (
-            f"The next review is planned for the spring. Local groups working on "
-            f"{topic} have asked for a public meeting before then, and the "
-            "organisers said they would *publish the minutes* online."
-        ),
-        (
-            f"This is the latest in a series of changes affecting {topic} this "
-            f"year. Readers can find our earlier coverage in the {category.name} "
-            "section."
-        ),
+        f"“{quote}”, {speaker} said. The statement did not give a cost estimate.",
+        follow_up.format(subject=subject, topic=topic),
+        background.format(subject=subject, topic=topic, category=category.name),
     )
     if not complete:
         bodies = (
@@ -313,8 +355,8 @@ def _write(
         for n, text in enumerate(
             (
                 f"{subject} {action}.",
-                f"The change affects people who follow {topic} across the region.",
-                "A public review is planned for the spring.",
+                fact.split(". ")[0].rstrip(".") + ".",
+                f"{_capitalised(speaker.split(', ')[-1])} defended the decision.",
             )
         ):
             session.refresh(article)
@@ -332,8 +374,8 @@ def _write(
             article,
             author,
             expected_version=article.faqs_version,
-            question=f"When does the change to {topic} take effect?",
-            answer="Within the next month, according to the statement.",
+            question=f"Who is affected by the change to {topic}?",
+            answer=fact,
             now=when,
         )
         session.refresh(article)
@@ -348,3 +390,235 @@ def _write(
         )
     session.refresh(article)
     return article
+
+
+# What follows each story and its background, in each section's own voice.
+_FRAMES: dict[str, tuple[str, str]] = {
+    "Politics": (
+        "Opposition members said they would table amendments at the next "
+        "sitting. A public hearing on {topic} is expected before the summer "
+        "recess, and the minutes will be *published online*.",
+        "The decision follows two years of argument over {topic}. Our "
+        "{category} desk has covered every vote; earlier reports are in the "
+        "{category} section.",
+    ),
+    "Business": (
+        "Analysts expect competitors to respond within the quarter. {subject} "
+        "reports its half-year results in August, when the first figures on the "
+        "change will be public.",
+        "The sector has been under pressure from energy prices and a tight "
+        "labour market. Our {category} section tracks the companies involved.",
+    ),
+    "Technology": (
+        "Independent researchers said they would test the change over the "
+        "coming weeks. {subject} promised a public changelog and a way for "
+        "users to send feedback.",
+        "Software makers face growing demands on privacy and security from "
+        "regulators and customers alike. Earlier coverage is in our "
+        "{category} section.",
+    ),
+    "Science": (
+        "The team plans to publish its data in an open repository so other "
+        "groups can check the results. A peer-reviewed paper is expected "
+        "later this year.",
+        "Work on {topic} has drawn new funding since the regional research "
+        "programme began. Our {category} section explains the earlier studies.",
+    ),
+    "Sport": (
+        "The next fixtures will show whether the change pays off. Supporters' "
+        "groups asked for clear ticketing information before the season "
+        "begins.",
+        "Clubs and federations in {topic} have grown their youth programmes "
+        "over the past decade. Results and interviews are in our {category} "
+        "section.",
+    ),
+    "Culture": (
+        "Tickets and a full programme will be available from the box office "
+        "and online. Organisers said schools would be offered free visits.",
+        "Cultural venues in the city have struggled to bring audiences back "
+        "since the pandemic. Our {category} section reviews what is on.",
+    ),
+}
+
+# topic -> (a fact specific to the story, who speaks for it, what they said)
+_TOPICS: dict[str, tuple[str, str, str]] = {
+    "transit": (
+        "Trams will run every six minutes at peak times, and night buses are "
+        "added on four routes.",
+        "the council's transport lead, Priya Nair",
+        "People told us they wait too long in the evenings, and we listened",
+    ),
+    "housing": (
+        "About 4,200 rented flats would fall under the new rules on deposits "
+        "and repairs.",
+        "the assembly's housing spokesperson, Tomas Ek",
+        "We need more time to get the details right for tenants",
+    ),
+    "voting": (
+        "Eleven polling stations move to larger buildings with step-free access.",
+        "the board's chair, Hannah Osei",
+        "Every voter should be able to reach their polling station easily",
+    ),
+    "ethics": (
+        "The adviser will review gifts, travel and meetings with lobbyists "
+        "every quarter.",
+        "a spokesperson for the mayor",
+        "Public trust depends on public scrutiny",
+    ),
+    "water": (
+        "Household bills rose by an average of 9 percent over the last two years.",
+        "the committee's chair, Ruth Adeyemi",
+        "Families deserve to know why their water costs more",
+    ),
+    "shipping": (
+        "The new routes add two weekly sailings to each northern port.",
+        "the company's chief executive, Marta Vik",
+        "Our customers asked for shorter, more frequent crossings",
+    ),
+    "farming": (
+        "Forty family farms will supply the plant, which employs 60 people.",
+        "the cooperative's founder, Ian Moss",
+        "Farmers keep more of the price when they process the milk themselves",
+    ),
+    "retail": (
+        "The closures affect 310 staff, most of whom are offered roles in delivery.",
+        "a company spokesperson",
+        "Our customers now order more online than they buy in stores",
+    ),
+    "banking": (
+        "Firms with fewer than 50 staff earn 2.1 percent on savings up to 250,000.",
+        "the bank's head of business lending, Omar Haddad",
+        "Small companies are the backbone of the local economy",
+    ),
+    "labour": (
+        "Wages rise by 5 percent this year and 4 percent next year.",
+        "the union's local secretary, Eva Brandt",
+        "This deal recognises the work people do every day",
+    ),
+    "ecology": (
+        "Drone surveys covered 38 kilometres of coastline in three weeks.",
+        "the lead researcher, Dr. Sofia Lind",
+        "Seagrass stores carbon and shelters young fish, so we need to know "
+        "where it grows",
+    ),
+    "medicine": (
+        "The test returns a result in under an hour instead of two days.",
+        "the trial's coordinator, Dr. Ahmed Karimi",
+        "In sepsis every hour counts",
+    ),
+    "astronomy": (
+        "The comet will be visible with binoculars low in the western sky "
+        "after sunset.",
+        "the observatory's director, Lena Vogt",
+        "It last passed this close more than 70 years ago",
+    ),
+    "agronomy": (
+        "Fields with mixed crops stored 12 percent more carbon over five seasons.",
+        "the study's author, Dr. Paul Mensah",
+        "Farmers can gain yield and soil health together",
+    ),
+    "climate": (
+        "The glacier's front retreated by 41 metres since last year's survey.",
+        "the survey team's leader, Kari Holm",
+        "The pace is faster than our models expected",
+    ),
+    "football": (
+        "The 19-year-old captained the academy side to the regional title.",
+        "the club's head coach, Luis Ortega",
+        "He has earned his place with the first team",
+    ),
+    "rowing": (
+        "Six of the eight rowers are competing at the regatta for the first time.",
+        "the head coach, Anna Berg",
+        "This crew is young, but it is fast",
+    ),
+    "athletics": (
+        "The wheelchair division starts ten minutes before the main race.",
+        "the race director, Kwame Boateng",
+        "The marathon belongs to everyone who wants to run it",
+    ),
+    "cycling": (
+        "Two new stages follow the coast road and finish at the harbour.",
+        "the tour's organiser, Claire Dubois",
+        "Riders and spectators asked for a route by the sea",
+    ),
+    "chess": (
+        "Membership grew from 180 to 370 players in a year.",
+        "the league's secretary, Mikhail Petrov",
+        "Children love a game where thinking is the only equipment",
+    ),
+    "theatre": (
+        "The renovation added 120 seats and a lift to every level.",
+        "the theatre's artistic director, Nora Quinn",
+        "We wanted a house that welcomes everyone",
+    ),
+    "libraries": (
+        "Three branches now stay open until 21:00 on weekdays.",
+        "the head librarian, Daniel Okoro",
+        "Students and shift workers asked for evening hours",
+    ),
+    "music": (
+        "The festival runs on two stages instead of four, powered by solar batteries.",
+        "the festival's director, Maya Lund",
+        "Smaller can still mean better",
+    ),
+    "museums": (
+        "The canoe was carved more than 150 years ago and left the country in 1911.",
+        "the museum's curator, Dr. Elin Sand",
+        "It belongs with the community that made it",
+    ),
+    "film": (
+        "Restorers worked from two surviving prints held in different archives.",
+        "the archive's conservator, Felix Amato",
+        "Audiences can now laugh at it as they did a century ago",
+    ),
+}
+
+# Technology stories differ by what the company did, and who speaks for it.
+_SOFTWARE: dict[str, str] = {
+    "releases an open-source translation tool": (
+        "The tool translates between 24 languages and runs offline on a laptop."
+    ),
+    "fixes a flaw in its home router firmware": (
+        "The flaw let an attacker on the same network change the router's "
+        "settings; an update installs itself overnight."
+    ),
+    "moves its data centres to renewable power": (
+        "Two data centres switch to wind and solar contracts by the end of the year."
+    ),
+    "launches a privacy dashboard for its users": (
+        "Users can see and delete the data the company holds about them in one place."
+    ),
+    "cuts the price of its developer plan": (
+        "The developer plan now costs 9 euros a month instead of 15."
+    ),
+}
+_SPOKESPEOPLE: dict[str, tuple[str, str]] = {
+    "Brightwave": ("Brightwave's chief technology officer, Ines Moreau", "We "),
+    "Quillstack": ("Quillstack's founder, Ravi Shah", "Our users "),
+    "Orbitel": ("a spokesperson for Orbitel", "Customers "),
+    "Nimbus Labs": ("Nimbus Labs' head of engineering, Yara Haddad", "Developers "),
+    "Cobalt Systems": ("Cobalt Systems' security lead, Erik Sand", "Everyone "),
+}
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _details(subject: str, action: str, topic: str) -> tuple[str, str, str]:
+    """The fact, the speaker and the quote of one story."""
+    if topic == "software":
+        speaker, opening = _SPOKESPEOPLE.get(
+            subject, (f"a spokesperson for {subject}", "People ")
+        )
+        fact = _SOFTWARE.get(action, f"{subject} announced the change on its blog.")
+        return fact, speaker, opening + "asked for this, and it is ready today"
+    return _TOPICS.get(
+        topic,
+        (
+            f"{subject} published the details on its website.",
+            f"a spokesperson for {subject}",
+            "We will explain the change to everyone it affects",
+        ),
+    )

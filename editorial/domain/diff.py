@@ -56,7 +56,7 @@ class Budget:
 class BlockDiff:
     """One changed block: its label, the marked-up text, and what happened."""
 
-    key: str  # "title", "category", "summary", "section-0", "takeaways", "faqs"
+    key: str  # "title", "category", "lead_image", "summary", "section-0", …
     label: str
     html: Markup
     status: str  # "changed", "added" or "removed"
@@ -155,6 +155,22 @@ def _list_text(items: list[str]) -> str:
     return "\n".join(f"{n}. {text}" for n, text in enumerate(items, 1))
 
 
+def _image_text(content: ArticleContent) -> str:
+    image = content.lead_image
+    if image is None:
+        return ""
+    lines = [
+        f"Image: {image.original_name or 'uploaded image'} "
+        f"({image.width} × {image.height} px)",
+        f"Alt text: {image.alt}",
+    ]
+    if image.caption:
+        lines.append(f"Caption: {image.caption}")
+    if image.credit:
+        lines.append(f"Credit: {image.credit}")
+    return "\n".join(lines)
+
+
 def diff_content(
     old: ArticleContent | None,
     new: ArticleContent,
@@ -178,6 +194,7 @@ def diff_content(
 
     compare("title", "Title", base.title, new.title)
     compare("category", "Category", base.category_name, new.category_name)
+    compare("lead_image", "Lead image", _image_text(base), _image_text(new))
     compare("summary", "Quick summary", base.summary, new.summary)
     for i in range(max(len(base.sections), len(new.sections))):
         before = base.sections[i] if i < len(base.sections) else None

@@ -40,6 +40,7 @@ BLOCK_LABELS = {
     "summary": "Quick summary",
     "takeaways": "Key takeaways",
     "faqs": "People also ask",
+    "lead_image": "Lead image",
 }
 
 
@@ -142,7 +143,7 @@ def update_meta(
 
     Returns the article's address (slug) after the save.
     """
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     title = _required(title, "title", "Title", limits.TITLE_MAX)
     category = _active_category(session, category_id, keep=article.category_id)
     values: dict[str, Any] = {"title": title, "category_id": category.id}
@@ -177,7 +178,7 @@ def update_summary(
     now: datetime | None = None,
 ) -> None:
     """Save the Quick summary (plain text, at most 500 characters)."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     summary = _clean(summary)
     _max(summary, "summary", "Quick summary", limits.SUMMARY_MAX)
     _save_block(
@@ -188,6 +189,51 @@ def update_summary(
         Article.summary_version,
         expected_version,
         {"summary": summary},
+        now,
+    )
+
+
+# --- lead image ------------------------------------------------------------------
+
+
+def lead_image_values(alt: Any, caption: Any, credit: Any) -> dict[str, str]:
+    """Alt text, caption and credit, cleaned and within their limits."""
+    values = {
+        "lead_alt": " ".join(_clean(alt).split()),
+        "lead_caption": _clean(caption).strip(),
+        "lead_credit": " ".join(_clean(credit).split()),
+    }
+    _max(values["lead_alt"], "alt", "Alt text", limits.ALT_MAX)
+    _max(values["lead_caption"], "caption", "Caption", limits.CAPTION_MAX)
+    _max(values["lead_credit"], "credit", "Credit", limits.CREDIT_MAX)
+    return values
+
+
+def update_lead_image(
+    session: Session,
+    article: Article,
+    user: User,
+    *,
+    expected_version: int,
+    media_id: int | None,
+    alt: Any,
+    caption: Any,
+    credit: Any,
+    now: datetime | None = None,
+) -> None:
+    """Save the lead image block: which image (None removes it) and its words."""
+    ensure_may_edit(user, article)
+    values = lead_image_values(alt, caption, credit)
+    if media_id is None:
+        values = {"lead_alt": "", "lead_caption": "", "lead_credit": ""}
+    _save_block(
+        session,
+        article,
+        user,
+        "lead_image",
+        Article.lead_image_version,
+        expected_version,
+        {"lead_image_id": media_id, **values},
         now,
     )
 
@@ -206,7 +252,7 @@ def add_section(
 ) -> ArticleSection:
     """Append a section (structure changes need no version: no text is replaced)."""
     heading, body = _section_values(heading, body)
-    _may_edit(user, article)  # from here on the article row is locked
+    ensure_may_edit(user, article)  # from here on the article row is locked
     # Counted in the database under the lock, not from what was loaded before.
     count, last = session.execute(
         select(func.count(), func.max(ArticleSection.position)).where(
@@ -239,7 +285,7 @@ def update_section(
     now: datetime | None = None,
 ) -> None:
     """Save one section's heading and body against its own version."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     heading, body = _section_values(heading, body)
     block = f"section:{section_id}"
     matched = session.execute(
@@ -272,7 +318,7 @@ def remove_section(
     now: datetime | None = None,
 ) -> None:
     """Remove a section; with a version, refuse if it changed since it was shown."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     stmt = delete(ArticleSection).where(
         ArticleSection.id == section_id, ArticleSection.article_id == article.id
     )
@@ -300,7 +346,7 @@ def move_section(
     now: datetime | None = None,
 ) -> None:
     """Move a section one place "up" or "down" (at an end, nothing moves)."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     ids = list(
         session.scalars(
             select(ArticleSection.id)
@@ -328,7 +374,7 @@ def add_takeaway(
     now: datetime | None = None,
 ) -> None:
     """Append a Key Takeaways item."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     text = _required(text, "takeaway", "Takeaway", limits.TAKEAWAY_MAX)
     count = _count(session, Takeaway, article.id)
     if count >= limits.TAKEAWAYS_MAX:
@@ -351,7 +397,7 @@ def update_takeaway(
     now: datetime | None = None,
 ) -> None:
     """Change one takeaway's text."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     text = _required(text, "takeaway", "Takeaway", limits.TAKEAWAY_MAX)
     item = _claim_item(
         session, article, user, Takeaway, item_id, "takeaways", expected_version
@@ -371,7 +417,7 @@ def add_faq(
     now: datetime | None = None,
 ) -> None:
     """Append a People Also Ask pair."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     question, answer = _faq_values(question, answer)
     count = _count(session, FaqItem, article.id)
     if count >= limits.FAQ_MAX:
@@ -397,7 +443,7 @@ def update_faq(
     now: datetime | None = None,
 ) -> None:
     """Change one question and answer."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     question, answer = _faq_values(question, answer)
     item = _claim_item(
         session, article, user, FaqItem, item_id, "faqs", expected_version
@@ -423,7 +469,7 @@ def remove_item(
     now: datetime | None = None,
 ) -> None:
     """Remove a takeaway or question (`block` is "takeaways" or "faqs")."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     model = LIST_MODELS[block]
     item = _claim_item(session, article, user, model, item_id, block, expected_version)
     session.delete(item)
@@ -444,7 +490,7 @@ def move_item(
     now: datetime | None = None,
 ) -> None:
     """Move a takeaway or question one place "up" or "down"."""
-    _may_edit(user, article)
+    ensure_may_edit(user, article)
     model = LIST_MODELS[block]
     _claim_item(session, article, user, model, item_id, block, expected_version)
     ids = _ordered_ids(session, model, article.id)
@@ -456,7 +502,7 @@ def move_item(
 # --- internals -------------------------------------------------------------------
 
 
-def _may_edit(user: User, article: Article) -> None:
+def ensure_may_edit(user: User, article: Article) -> None:
     """May `user` change this article's working copy? Asked of the policy, then
     asked again of the database in the write's first statement.
 
@@ -745,4 +791,5 @@ def column_of(block: str) -> ColumnElement[int]:
         "summary": Article.summary_version,
         "takeaways": Article.takeaways_version,
         "faqs": Article.faqs_version,
+        "lead_image": Article.lead_image_version,
     }[block]

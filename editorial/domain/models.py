@@ -6,6 +6,7 @@ with any Session. Times are stored as naive UTC.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -24,7 +25,13 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from editorial.domain.content import ArticleContent, Faq, Section
+from editorial.domain.content import (
+    ArticleContent,
+    Faq,
+    LeadImage,
+    Rendition,
+    Section,
+)
 
 
 def utcnow() -> datetime:
@@ -215,10 +222,20 @@ class Article(Base):
     summary_version: Mapped[int] = mapped_column(Integer, default=1)
     takeaways_version: Mapped[int] = mapped_column(Integer, default=1)
     faqs_version: Mapped[int] = mapped_column(Integer, default=1)
+    lead_image_version: Mapped[int] = mapped_column(
+        Integer, default=1, server_default="1"
+    )
 
     # Working copy, article-level blocks.
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # The lead image block: which upload, and this article's words for it.
+    lead_image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media.id"), index=True
+    )
+    lead_alt: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lead_caption: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lead_credit: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -247,6 +264,13 @@ class Article(Base):
     # each change, so the dashboard shows them without counting and Publish
     # re-checks "none open" in its own UPDATE.
     open_comments: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The published snapshot's lead image: its id answers "may anyone fetch
+    # this file?" with an index; the JSON (thumbnail, 16:9 crop, alt) feeds
+    # teasers and the feed without loading a revision.
+    published_image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media.id"), index=True
+    )
+    published_image: Mapped[str | None] = mapped_column(Text)
 
     category: Mapped[Category] = relationship(foreign_keys=[category_id])
     published_category: Mapped[Category | None] = relationship(
@@ -269,6 +293,7 @@ class Article(Base):
     faqs: Mapped[list[FaqItem]] = relationship(
         order_by="FaqItem.position", cascade="all, delete-orphan"
     )
+    lead_image: Mapped[Media | None] = relationship(foreign_keys=[lead_image_id])
 
     @property
     def is_live(self) -> bool:
@@ -285,6 +310,23 @@ class Article(Base):
             sections=tuple(Section(s.heading, s.body) for s in self.sections),
             takeaways=tuple(t.text for t in self.takeaways),
             faqs=tuple(Faq(f.question, f.answer) for f in self.faqs),
+            lead_image=self.working_lead_image(),
+        )
+
+    def working_lead_image(self) -> LeadImage | None:
+        """The lead image block of the working copy (None without an image)."""
+        media = self.lead_image
+        if media is None:
+            return None
+        return LeadImage(
+            media_id=media.id,
+            alt=self.lead_alt,
+            caption=self.lead_caption,
+            credit=self.lead_credit,
+            width=media.width,
+            height=media.height,
+            original_name=media.original_name,
+            renditions=media.rendition_list(),
         )
 
     def __repr__(self) -> str:
@@ -513,6 +555,56 @@ class DeskSettings(Base):
     )
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Media(Base):
+    """One uploaded image: the original's facts and its renditions (domain.media).
+
+    Alt text, caption and credit here are the latest words any article gave
+    the image: the media library searches them and offers them on reuse.
+    """
+
+    __tablename__ = "media"
+    __table_args__ = (Index("ix_media_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    source_format: Mapped[str] = mapped_column(String(10))
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    byte_size: Mapped[int] = mapped_column(Integer, default=0)
+    alt: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    credit: Mapped[str] = mapped_column(Text, default="")
+    # JSON list of renditions: name, kind, width, height, mime.
+    renditions: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+    def rendition_list(self) -> tuple[Rendition, ...]:
+        return tuple(Rendition.from_dict(r) for r in json.loads(self.renditions))
+
+    def __repr__(self) -> str:
+        return f"<Media {self.id} {self.width}x{self.height}>"
+
+
+class MediaFile(Base):
+    """One stored file of a Media row, by name: what `/media/<name>` looks up.
+
+    Two images may share a file (identical bytes, one name), so the key is the
+    pair; the primary key's index serves the lookup by name.
+    """
+
+    __tablename__ = "media_files"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    media_id: Mapped[int] = mapped_column(
+        ForeignKey("media.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    mime: Mapped[str] = mapped_column(String(20))
 
 
 class Presence(Base):

@@ -36,6 +36,8 @@ class Permission(StrEnum):
     VIEW_COMMENTS = "view_comments"
     COMMENT = "comment"  # start a thread or reply to one
     RESOLVE_COMMENT = "resolve_comment"  # resolve or reopen a thread
+    UPLOAD_MEDIA = "upload_media"  # add images to the media library
+    DELETE_MEDIA = "delete_media"  # remove an unused image from the library
 
 
 class Scope(StrEnum):
@@ -67,6 +69,7 @@ _AUTHOR: dict[Permission, Rule] = {
     Permission.VIEW_COMMENTS: Rule(Scope.OWN),
     Permission.COMMENT: Rule(Scope.OWN),
     Permission.RESOLVE_COMMENT: Rule(Scope.OWN),
+    Permission.UPLOAD_MEDIA: Rule(Scope.ANY),
 }
 _EDITOR: dict[Permission, Rule] = {
     **_AUTHOR,
@@ -91,6 +94,7 @@ _ADMIN: dict[Permission, Rule] = {
     Permission.MANAGE_USERS: Rule(Scope.ANY),
     Permission.MANAGE_CATEGORIES: Rule(Scope.ANY),
     Permission.MANAGE_SETTINGS: Rule(Scope.ANY),
+    Permission.DELETE_MEDIA: Rule(Scope.ANY),
 }
 
 POLICY: dict[Role, dict[Permission, Rule]] = {

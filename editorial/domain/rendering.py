@@ -230,12 +230,15 @@ def news_article_ld(
     modified: datetime,
     site_name: str,
     image: str | None = None,
+    images: Sequence[tuple[str, int, int]] = (),
     tz_name: str = "UTC",
     corrections: Sequence[tuple[str, datetime]] = (),
 ) -> dict[str, Any]:
     """NewsArticle structured data for a published article.
 
     Each correction note becomes a schema.org CorrectionComment (`correction`).
+    `images` are (url, width, height) of the lead image's crops (16:9, 4:3,
+    1:1), as Google's article guidance asks; `image` is a single plain URL.
     """
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -250,7 +253,12 @@ def news_article_ld(
     }
     if content.category_name:
         data["articleSection"] = content.category_name
-    if image:
+    if images:
+        data["image"] = [
+            {"@type": "ImageObject", "url": url, "width": width, "height": height}
+            for url, width, height in images
+        ]
+    elif image:
         data["image"] = [image]
     if corrections:
         data["correction"] = [

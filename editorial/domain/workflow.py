@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from editorial.domain import checklist, comments, search, settings
+from editorial.domain import checklist, comments, images, search, settings
 from editorial.domain.content import NOTE_MAX, ArticleContent
 from editorial.domain.errors import (
     ChecklistFailed,
@@ -525,6 +525,9 @@ def _on_publish(session, article, revision, content, now, **details) -> None:  #
     article.published_title = content.title
     article.published_summary = content.summary
     article.published_category_id = content.category_id
+    article.published_image_id, article.published_image = images.published_image_fields(
+        content.lead_image
+    )
     article.first_published_at = article.first_published_at or now
     # A typo fix keeps Last updated (and the feed's <updated>); everything else
     # moves it (section 10).
@@ -552,6 +555,8 @@ def _on_unpublish(session, article, revision, content, now, **_) -> None:  # noq
     article.published_title = None
     article.published_summary = None
     article.published_category_id = None
+    article.published_image_id = None
+    article.published_image = None
     article.submitted_at = None
     session.flush()
     refresh_category_freshness(session, {old_category_id})

@@ -9,7 +9,7 @@ ns0: prefixes ElementTree would otherwise invent.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -20,6 +20,7 @@ from editorial.reader.queries import Teaser
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
 def _sub(
@@ -56,9 +57,14 @@ def atom_feed(
     title: str,
     tz_name: str,
     now: datetime | None = None,
+    media_path: Callable[[str], str] = lambda name: f"/media/{name}",
 ) -> bytes:
-    """The Atom feed (RFC 4287) of the latest publications."""
-    feed = ET.Element("feed", {"xmlns": ATOM_NS})
+    """The Atom feed (RFC 4287) of the latest publications.
+
+    An entry with a lead image carries it twice, for both kinds of reader: an
+    Atom `enclosure` link, and Media RSS `media:content` with its size.
+    """
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, "xmlns:media": MEDIA_NS})
     _sub(feed, "id", base_url + "/")
     _sub(feed, "title", title)
     updated = max((e.last_published_at for e in entries), default=None)
@@ -85,6 +91,21 @@ def atom_feed(
         _sub(author, "name", teaser.author_name)
         _sub(entry, "summary", teaser.summary, type="text")
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
+        large = (teaser.image or {}).get("large")
+        if large:
+            href = base_url + media_path(large["name"])
+            _sub(entry, "link", rel="enclosure", type=large["mime"], href=href)
+            content = _sub(
+                entry,
+                "media:content",
+                url=href,
+                medium="image",
+                type=large["mime"],
+                width=str(large["width"]),
+                height=str(large["height"]),
+            )
+            if teaser.image and teaser.image.get("alt"):
+                _sub(content, "media:description", teaser.image["alt"], type="plain")
     return _serialise(feed)
 
 

@@ -50,6 +50,18 @@ def freshest(categories: list[Category], *others: datetime | None) -> datetime |
     return max(times) if times else None
 
 
+def media_url(name: str) -> str:
+    """The absolute address of a stored media file."""
+    return absolute(url_for("reader.media_file", name=name))
+
+
+def _crops(content: ArticleContent) -> list[tuple[str, int, int]]:
+    image = content.lead_image
+    if image is None:
+        return []
+    return [(media_url(r.name), r.width, r.height) for r in image.crops]
+
+
 def more_from_categories(
     categories: list[Category],
     *,
@@ -156,13 +168,32 @@ def render_article(
             published=published_at,
             modified=updated_at,
             site_name=current_app.config["SITE_NAME"],
+            images=_crops(content),
             tz_name=tz,
             corrections=[(c.note, c.published_at) for c in corrections],
         ),
+        og_image=_og_image(content),
         faq_ld=rendering.faq_page_ld(content),
         widget_html=widget_html,
     )
     return RenderedPage(html, freshest(categories, updated_at))
+
+
+def _og_image(content: ArticleContent) -> dict[str, object] | None:
+    """The social card's picture: the 16:9 crop (else the JPEG fallback)."""
+    image = content.lead_image
+    if image is None:
+        return None
+    card = image.of_kind("crop-16x9") or image.fallback
+    if card is None:
+        return None
+    return {
+        "url": media_url(card.name),
+        "width": card.width,
+        "height": card.height,
+        "type": card.mime,
+        "alt": image.alt,
+    }
 
 
 def article_page(

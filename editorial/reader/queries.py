@@ -8,6 +8,7 @@ ix_articles_live_recent (state, last_published_at). No Flask import.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ _TEASER_COLUMNS = (
     Article.published_category_id,
     Article.first_published_at,
     Article.last_published_at,
+    Article.published_image,
 )
 
 
@@ -42,6 +44,9 @@ class Teaser:
     first_published_at: datetime
     last_published_at: datetime
     author_name: str = ""
+    # The lead image's teaser fields: alt, thumb and large (name, width,
+    # height, mime), from Article.published_image; None without an image.
+    image: dict[str, Any] | None = None
 
     @classmethod
     def from_row(cls, row, author_name: str = "") -> Teaser:  # noqa: ANN001
@@ -54,7 +59,18 @@ class Teaser:
             first_published_at=row.first_published_at,
             last_published_at=row.last_published_at,
             author_name=author_name,
+            image=_image(row.published_image),
         )
+
+
+@lru_cache(maxsize=4096)
+def _parsed_image(raw: str) -> Any:
+    return json.loads(raw)
+
+
+def _image(raw: str | None) -> dict[str, Any] | None:
+    """The teaser image fields (parsed once per distinct value)."""
+    return _parsed_image(raw) if raw else None
 
 
 def _live() -> Select:

@@ -28,7 +28,7 @@ from editorial.domain import rendering
 from editorial.domain.errors import DomainError
 from editorial.domain.models import DB_INT_MAX, Role, State, User, utcnow
 from editorial.extensions import cache, csrf, db, htmx, limiter, login_manager, migrate
-from editorial.web import page_cache
+from editorial.web import media, page_cache
 from editorial.web.fragments import is_fragment_request
 from editorial.web.hosts import TrustedHosts
 
@@ -118,6 +118,8 @@ _TITLES = {
     409: ("Conflict", "Someone else changed this first."),
     410: ("Article removed", "This article has been removed."),
     413: ("Too large", "What you sent is too large (at most 1 MB)."),
+    # An upload over its own limit (see web.media).
+    "413-upload": ("Too large", "The image is larger than 20 MB."),
     422: ("Check your input", "Some values were refused."),
     429: ("Too many attempts", "Too many attempts — try again later."),
     500: ("Something went wrong", "An error occurred; nothing was saved."),
@@ -144,7 +146,8 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        title, default = _TITLES.get(status, (error.name, error.description or ""))
+        key = "413-upload" if status == 413 and media.is_upload_request() else status
+        title, default = _TITLES.get(key, (error.name, error.description or ""))
         message = default
         if status == 429:
             message = getattr(error, "description", None) or default
@@ -247,6 +250,7 @@ def init_app(app: Flask) -> None:
         render_as_batch=True,
         compare_type=True,
     )
+    media.init_app(app)  # before CSRF: uploads may send more than 1 MB
     csrf.init_app(app)
     htmx.init_app(app)
     cache.init_app(app)

@@ -189,7 +189,7 @@ class PageCache:
             return False
         path = environ.get("PATH_INFO", "")
         if path.startswith(
-            ("/desk", "/login", "/logout", "/account", "/static", "/healthz")
+            ("/desk", "/login", "/logout", "/account", "/static", "/healthz", "/media")
         ):
             return False
         # htmx fragments are desk-only; never mix them with whole pages.

@@ -24,6 +24,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from editorial import create_app
 from editorial.domain import demo
 from editorial.extensions import db
+from editorial.web import media as web_media
 from tests.conftest import FAST_HASH, base_config
 
 CHROMIUM = "/usr/bin/chromium"
@@ -82,6 +83,8 @@ def e2e_config(database_file: Path) -> dict[str, Any]:
         # A failing view answers through the app's own 500 handler, so the
         # recorder below sees the status and the test fails on it.
         PROPAGATE_EXCEPTIONS=False,
+        # Uploaded and demo images beside this server's database.
+        MEDIA_ROOT=str(database_file.parent / "media"),
     )
     return config
 
@@ -93,7 +96,12 @@ def build_app(database_file: Path) -> Flask:
     app = create_app(e2e_config(database_file))
     with app.app_context():
         upgrade()
-        demo.seed(db.session, password=DEMO_PASSWORD, hash_method=FAST_HASH)
+        demo.seed(
+            db.session,
+            password=DEMO_PASSWORD,
+            hash_method=FAST_HASH,
+            storage=web_media.storage(),
+        )
         db.session.commit()
         db.session.remove()
     return app

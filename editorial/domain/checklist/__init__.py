@@ -7,7 +7,7 @@ advice. `RULES` maps each rule's name to its severity; `CATALOGUE` holds the
 whole rule (reason shown to the writer, and why it is an error or a warning).
 """
 
-from editorial.domain.checklist import article, prose
+from editorial.domain.checklist import article, images, prose
 from editorial.domain.checklist.article import check_article
 from editorial.domain.checklist.findings import (
     ERROR,
@@ -18,7 +18,7 @@ from editorial.domain.checklist.findings import (
 )
 from editorial.domain.checklist.prose import check_text
 
-CATALOGUE: dict[str, Rule] = {**article.RULES, **prose.RULES}
+CATALOGUE: dict[str, Rule] = {**article.RULES, **images.RULES, **prose.RULES}
 RULES: dict[str, str] = {name: rule.severity for name, rule in CATALOGUE.items()}
 
 __all__ = [

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from editorial.domain.checklist.findings import ERROR, WARNING, Finding, Rule, catalogue
+from editorial.domain.checklist.images import check_lead_image
 from editorial.domain.checklist.prose import check_text, lead
 from editorial.domain.content import (
     ANSWER_MAX,
@@ -418,6 +419,7 @@ def _check_faqs(content: ArticleContent) -> list[Finding]:
 _PARTS: tuple[Callable[[ArticleContent], Iterable[Finding]], ...] = (
     _check_title,
     _check_category,
+    check_lead_image,
     _check_summary,
     _check_sections,
     _check_takeaways,
