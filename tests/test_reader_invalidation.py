@@ -72,8 +72,8 @@ def test_a_body_only_update_on_a_leaves_every_other_page_warm(
     _warm(client, f"/articles/{a.slug}", *pages)
 
     _change_body(a, editor, "The ferry now leaves at seven, not six.")
-    # The teaser and Last updated stay as they were: only A's own page changes.
-    _publish_update(a, editor, now=a.last_published_at)
+    # A typo fix: the teaser and Last updated stay, so only A's own page changes.
+    _publish_update(a, editor, kind="typo")
 
     statements, body = _statements(client, f"/articles/{a.slug}")
     assert "The ferry now leaves at seven, not six." in body
@@ -92,7 +92,7 @@ def test_an_update_that_moves_the_lists_keeps_other_bodies_warm(
     _warm(client, f"/articles/{a.slug}", f"/articles/{b.slug}")
 
     _change_body(a, editor, "The ferry now leaves at seven, not six.")
-    _publish_update(a, editor)
+    _publish_update(a, editor, kind="update")
 
     statements, body = _statements(client, f"/articles/{b.slug}")
     assert "New school opens" in body
@@ -189,7 +189,7 @@ def test_a_stale_page_is_served_while_another_process_renders_it(
     _warm(client, path)
     middleware = app.extensions["page_cache"]
     middleware.versions.bump([LISTINGS])
-    key = PAGE_PREFIX + path + "?"
+    key = PAGE_PREFIX + "localhost" + path + "?"  # host, path, query
     assert try_lock(middleware.backend, key)  # "another process" renders
     try:
         assert _statements(client, path)[0] == []  # the stale copy, no render

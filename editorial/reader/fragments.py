@@ -131,9 +131,10 @@ def article_page(article: Article) -> pages.RenderedPage:
         stamp = (
             article.last_published_at.timestamp() if article.last_published_at else 0
         )
+        # The host too: without SITE_URL, canonical links are built from it.
         main_key = (
             f"{FRAGMENT_PREFIX}article:{article.id}:{article.published_revision_id}"
-            f":{stamp}:{site}"
+            f":{stamp}:{site}:{request.host.lower()}"
         )
         widget_key = (
             f"{FRAGMENT_PREFIX}widget:{article.published_category_id}:{listings}:{site}"
