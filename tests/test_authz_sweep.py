@@ -273,6 +273,10 @@ def _with_images(world: World, state: str) -> None:
         db.session, storage, author, data=_tiny_png(n % 200), filename="spare.png"
     )
     article = world.article
+    if state == "scheduled":
+        # Read-only while scheduled: the image routes are refused, nothing to add.
+        db.session.commit()
+        return
     images.attach_upload(
         db.session,
         storage,
@@ -292,6 +296,7 @@ def _with_images(world: World, state: str) -> None:
             "publish_update",
             editor,
             expected_version=article.version,
+            kind="update",
         )
     db.session.commit()
     world.used = db.session.get(Media, article.lead_image_id)

@@ -336,7 +336,12 @@ def test_open_comments_block_publish_update(make_article, author, editor):
     db.session.commit()
     with pytest.raises(ChecklistFailed):
         workflow.apply(
-            db.session, live, "publish_update", editor, expected_version=live.version
+            db.session,
+            live,
+            "publish_update",
+            editor,
+            expected_version=live.version,
+            kind="update",
         )
 
 

@@ -41,13 +41,15 @@ def test_editor_buttons_and_labelled_fields(make_user, make_article, login_as):
     published = make_article(state="published")
     client = login_as(make_user(Role.EDITOR))
     page = client.get(url(review))
-    assert _buttons(page) == ["Request changes", "Publish"]
+    assert _buttons(page) == ["Request changes", "Publish", "Schedule"]
     labels = [x.text().strip() for x in parse(page).css("#actions-block label")]
-    assert labels == ["Note"]
+    assert labels == ["Note", "Publish at"]
     page = client.get(url(published))
     assert _buttons(page) == ["Publish update", "Unpublish"]
     labels = [x.text().strip() for x in parse(page).css("#actions-block label")]
-    assert labels == ["Reason"]
+    assert labels == ["Typo fix", "Update", "Correction", "Correction note", "Reason"]
+    legends = [x.text().strip() for x in parse(page).css("#actions-block legend")]
+    assert legends == ["Kind of change"]
 
 
 def test_submit_then_request_changes_then_note_shown(

@@ -99,6 +99,7 @@ def test_publish_update_by_the_last_editor_is_refused_unless_a_typo_fix(
             "publish_update",
             editor,
             expected_version=article.version,
+            kind="update",
         )
     db.session.rollback()
     db.session.refresh(article)
@@ -108,7 +109,7 @@ def test_publish_update_by_the_last_editor_is_refused_unless_a_typo_fix(
         "publish_update",
         editor,
         expected_version=article.version,
-        typo_fix=True,
+        kind="typo",
     )
     db.session.commit()
     assert db.session.get(Article, article.id).last_published_at is not None
@@ -156,7 +157,8 @@ def test_unavailable_reasons_name_the_refused_actions(
     _four_eyes(admin)
     article = _edit(make_article(state="review"), editor)
     assert workflow.unavailable_reasons(db.session, article, editor) == {
-        "publish": REFUSAL
+        "publish": REFUSAL,
+        "schedule": REFUSAL,
     }
     assert workflow.unavailable_reasons(db.session, article, second_editor) == {}
 

@@ -232,7 +232,12 @@ def test_two_people_acting_at_once_exactly_one_wins(
             signed_in(app, make_user(Role.EDITOR)),
         ]
     start_version = article.version
-    data = {"version": start_version, "note": "Needs more.", "reason": "Wrong."}
+    data = {
+        "version": start_version,
+        "note": "Needs more.",
+        "reason": "Wrong.",
+        "kind": "update",
+    }
     results = at_once(
         [
             post(actors[0], f"/desk/articles/{article.id}/actions/{first}", data),

@@ -245,7 +245,12 @@ def test_a_new_image_stays_private_until_publish_update(client, app, live, edito
     assert anonymous.get(f"/media/{new}").status_code == 404
     assert anonymous.get(f"/media/{old}").status_code == 200
     workflow.apply(
-        db.session, article, "publish_update", editor, expected_version=article.version
+        db.session,
+        article,
+        "publish_update",
+        editor,
+        expected_version=article.version,
+        kind="update",
     )
     db.session.commit()
     assert anonymous.get(f"/media/{new}").status_code == 200
