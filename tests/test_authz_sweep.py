@@ -23,10 +23,12 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from editorial.domain import workflow
+from editorial.domain import notifications, previews, workflow
 from editorial.domain.models import Article, Category, Role, User
 from editorial.extensions import db
 from tests.conftest import PASSWORD
+
+SECRET = "test-only-secret"  # base_config's SECRET_KEY
 
 ACTORS = ("anonymous", "author", "other", "editor", "admin")
 
@@ -137,6 +139,10 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("/logout", "POST"): {"-": EVERYONE},
     ("/account/password", "GET"): {"-": SIGNED_IN},
     ("/account/password", "POST"): {"-": SIGNED_IN},
+    ("/account", "GET"): {"-": SIGNED_IN},
+    ("/account", "POST"): {"-": SIGNED_IN},
+    # --- shared previews (section 11): whoever holds a working link --------------
+    ("/preview/<token>", "GET"): {"-": EVERYONE},
     # --- desk ----------------------------------------------------------------------
     ("/desk/", "GET"): {"-": SIGNED_IN},
     ("/desk/articles/new", "GET"): {"-": SIGNED_IN},
@@ -147,6 +153,9 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     (f"{ART}/checklist", "GET"): VIEW,
     (f"{ART}/actions", "GET"): VIEW,
     (f"{ART}/actions/<name>", "POST"): _action_rows(),
+    # Section 11: whoever may see the article may share and revoke its preview.
+    (f"{ART}/previews", "POST"): VIEW,
+    (f"{ART}/previews/<int:link_id>/revoke", "POST"): VIEW,
     (f"{ART}/meta", "GET"): VIEW,
     (f"{ART}/meta", "POST"): EDIT,
     (f"{ART}/meta/edit", "GET"): EDIT,
@@ -172,6 +181,14 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     (f"{ART}/questions/<int:item_id>", "POST"): EDIT,
     (f"{ART}/questions/<int:item_id>/delete", "POST"): EDIT,
     (f"{ART}/questions/<int:item_id>/move", "POST"): EDIT,
+    # --- notifications (everyone their own) and insights (editors and admins) ---
+    ("/desk/notifications", "GET"): {"-": SIGNED_IN},
+    ("/desk/notifications/read", "POST"): {"-": SIGNED_IN},
+    # The notification is the article author's: nobody else's to mark.
+    ("/desk/notifications/<int:notification_id>/read", "POST"): {
+        "-": row(LOGIN, OK, NOTFOUND, NOTFOUND, NOTFOUND)
+    },
+    ("/desk/insights", "GET"): {"-": row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)},
     # --- admin pages (section 1: admins manage users and categories) -------------
     ("/desk/users", "GET"): {"-": ADMIN_ONLY},
     ("/desk/users", "POST"): {"-": ADMIN_ONLY},
@@ -254,6 +271,16 @@ def path_for(rule: str, world: World, action: str | None) -> str:
         if name == "name":
             assert action is not None
             return action
+        if name in ("token", "link_id"):
+            link = previews.create(db.session, article, article.author, valid_for=24)
+            db.session.commit()
+            return previews.token_for(link, SECRET) if name == "token" else str(link.id)
+        if name == "notification_id":
+            (notification,) = notifications.notify(
+                db.session, [article.author], kind="test", message="For the author."
+            )
+            db.session.commit()
+            return str(notification.id)
         raise AssertionError(f"no value for <{name}> in {rule}")
 
     return re.sub(r"<(?:\w+:)?(\w+)>", value, rule)
@@ -291,6 +318,10 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
             "note": "Please check the figures.",
             "reason": "Pulled for a legal review.",
         }
+    if rule.endswith("/previews"):
+        return {"valid_for": "24"}
+    if rule == "/account":
+        return {"email": f"someone{n}@example.org", "email_notifications": "1"}
     if rule.endswith("/meta"):
         return {
             "version": a.meta_version,

@@ -26,6 +26,8 @@ class Permission(StrEnum):
     PUBLISH_UPDATE = "publish_update"
     UNPUBLISH = "unpublish"
     SEE_DIFF = "see_diff"  # "changes since last submission"
+    SHARE_PREVIEW = "share_preview"  # make and revoke /preview/<token> links
+    SEE_INSIGHTS = "see_insights"  # the newsroom's month at /desk/insights
     MANAGE_USERS = "manage_users"
     MANAGE_CATEGORIES = "manage_categories"
 
@@ -53,6 +55,8 @@ _AUTHOR: dict[Permission, Rule] = {
     Permission.EDIT: Rule(Scope.OWN, _DRAFT),
     Permission.SUBMIT: Rule(Scope.OWN),
     Permission.WITHDRAW: Rule(Scope.OWN),
+    # An author may show their own piece to someone outside the desk.
+    Permission.SHARE_PREVIEW: Rule(Scope.OWN),
 }
 _EDITOR: dict[Permission, Rule] = {
     **_AUTHOR,
@@ -66,6 +70,8 @@ _EDITOR: dict[Permission, Rule] = {
     Permission.PUBLISH_UPDATE: Rule(Scope.ANY),
     Permission.UNPUBLISH: Rule(Scope.ANY),
     Permission.SEE_DIFF: Rule(Scope.ANY),
+    Permission.SHARE_PREVIEW: Rule(Scope.ANY),
+    Permission.SEE_INSIGHTS: Rule(Scope.ANY),
 }
 _ADMIN: dict[Permission, Rule] = {
     **_EDITOR,
@@ -119,5 +125,6 @@ _ARTICLE_PERMISSIONS = frozenset(
         Permission.PUBLISH_UPDATE,
         Permission.UNPUBLISH,
         Permission.SEE_DIFF,
+        Permission.SHARE_PREVIEW,
     }
 )

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from editorial.domain import checklist, search
+from editorial.domain import checklist, notifications, search
 from editorial.domain.content import NOTE_MAX, ArticleContent
 from editorial.domain.errors import (
     ChecklistFailed,
@@ -208,6 +208,8 @@ def apply(
     transition = _record_transition(
         session, article, action, user, from_state, text or None, revision, now
     )
+    # In the same transaction: the notification exists exactly when the act does.
+    notifications.notify_transition(session, article, transition, user)
     audit_log.info(
         "workflow action=%s article=%s user=%s from=%s to=%s revision=%s",
         action.name,
