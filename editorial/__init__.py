@@ -13,9 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: configuration, extensions, blueprints, handlers."""
+    # INSTANCE_PATH lets tests (and several apps on one host) keep their own
+    # instance folder: the secret key, the SQLite file, the page-cache generation.
+    instance_path = (config or {}).get("INSTANCE_PATH") or str(ROOT / "instance")
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(instance_path),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )

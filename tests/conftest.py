@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,10 @@ from editorial.domain import editing
 from editorial.domain.models import Article, Base, Category, Role, User
 from editorial.extensions import cache, db, limiter
 
+# One instance folder per test process (xdist workers included): the page
+# cache's generation file must not be shared with another worker's tests.
+# Keyed by process id: this module is imported twice (as conftest and tests.conftest).
+INSTANCE_PATH = os.path.join(tempfile.gettempdir(), f"editorial-test-{os.getpid()}")
 FAST_HASH = "pbkdf2:sha256:1000"  # tests only: real hashing, fewer rounds
 PASSWORD = "correct horse battery"
 
@@ -53,6 +58,7 @@ def _ensure_postgres_database(url: str) -> None:
 def base_config(url: str) -> dict[str, Any]:
     config: dict[str, Any] = {
         "TESTING": True,
+        "INSTANCE_PATH": INSTANCE_PATH,
         "SQLALCHEMY_DATABASE_URI": url,
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "WTF_CSRF_ENABLED": False,
