@@ -36,7 +36,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     config_module.finish(app.config)
 
-    from editorial import cli
+    from editorial import cli, mail
+    from editorial.auth import account as _account  # noqa: F401 - routes on bp
     from editorial.auth import bp as auth_bp
     from editorial.auth import views as _auth_views  # noqa: F401 - routes on bp
     from editorial.desk import (  # noqa: F401
@@ -49,13 +50,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         views,
     )
     from editorial.desk import bp as desk_bp
+    from editorial.desk import insights as _insights  # noqa: F401
     from editorial.desk import media as _desk_media  # noqa: F401
+    from editorial.desk import notifications as _notifications  # noqa: F401
+    from editorial.desk import sharing as _sharing  # noqa: F401
     from editorial.reader import bp as reader_bp
     from editorial.reader import media as _reader_media  # noqa: F401
+    from editorial.reader import previews as _previews  # noqa: F401
     from editorial.reader import views as _reader_views  # noqa: F401
     from editorial.web import handlers
 
     handlers.init_app(app)
+    mail.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(reader_bp)

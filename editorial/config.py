@@ -93,6 +93,23 @@ def load(instance_path: Path) -> dict[str, Any]:
         # Host names requests may name (comma-separated); unset: the SITE_URL
         # host, plus loopback in development (see `finish`).
         "TRUSTED_HOSTS": _list("TRUSTED_HOSTS"),
+        # Notification e-mail: smtp://host:port (unset: mails go to the log).
+        "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "10") or 10),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Editorial desk <desk@localhost>"),
+        "MAIL_RETRY_SECONDS": float(os.environ.get("MAIL_RETRY_SECONDS", "30") or 30),
+        "MAIL_POLL_SECONDS": float(os.environ.get("MAIL_POLL_SECONDS", "15") or 15),
+        # None: a worker thread in each app process unless testing; "0" turns it
+        # off where `flask mail-worker` runs as its own process.
+        "MAIL_WORKER_THREAD": (
+            _bool("MAIL_WORKER_THREAD", True)
+            if os.environ.get("MAIL_WORKER_THREAD")
+            else None
+        ),
+        # Wrong /preview/<token> addresses per client address (guessing).
+        "PREVIEW_GUESS_LIMIT": os.environ.get(
+            "PREVIEW_GUESS_LIMIT", "20 per 15 minutes"
+        ),
     }
 
 

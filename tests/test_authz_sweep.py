@@ -26,11 +26,13 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from editorial.domain import comments, images, workflow
+from editorial.domain import comments, images, notifications, previews, workflow
 from editorial.domain.models import Article, Category, Media, Role, User
 from editorial.extensions import db
 from editorial.web import media as web_media
 from tests.conftest import PASSWORD
+
+SECRET = "test-only-secret"  # base_config's SECRET_KEY
 
 ACTORS = ("anonymous", "author", "other", "editor", "admin")
 
@@ -163,6 +165,10 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("/logout", "POST"): {"-": EVERYONE},
     ("/account/password", "GET"): {"-": SIGNED_IN},
     ("/account/password", "POST"): {"-": SIGNED_IN},
+    ("/account", "GET"): {"-": SIGNED_IN},
+    ("/account", "POST"): {"-": SIGNED_IN},
+    # --- shared previews (section 11): whoever holds a working link --------------
+    ("/preview/<token>", "GET"): {"-": EVERYONE},
     # --- desk ----------------------------------------------------------------------
     ("/desk/", "GET"): {"-": SIGNED_IN},
     ("/desk/articles/new", "GET"): {"-": SIGNED_IN},
@@ -176,6 +182,9 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     # Presence (section 9): whoever may see the article is seen in it.
     (f"{ART}/presence", "POST"): VIEW,
     (f"{ART}/presence/leave", "POST"): VIEW,
+    # Section 11: whoever may see the article may share and revoke its preview.
+    (f"{ART}/previews", "POST"): VIEW,
+    (f"{ART}/previews/<int:link_id>/revoke", "POST"): VIEW,
     (f"{ART}/meta", "GET"): VIEW,
     (f"{ART}/meta", "POST"): EDIT,
     (f"{ART}/meta/edit", "GET"): EDIT,
@@ -205,6 +214,14 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     (f"{ART}/comments/<int:comment_id>/replies", "POST"): COMMENTS,
     (f"{ART}/comments/<int:comment_id>/resolve", "POST"): COMMENTS,
     (f"{ART}/comments/<int:comment_id>/reopen", "POST"): COMMENTS,
+    # --- notifications (everyone their own) and insights (editors and admins) ---
+    ("/desk/notifications", "GET"): {"-": SIGNED_IN},
+    ("/desk/notifications/read", "POST"): {"-": SIGNED_IN},
+    # The notification is the article author's: nobody else's to mark.
+    ("/desk/notifications/<int:notification_id>/read", "POST"): {
+        "-": row(LOGIN, OK, NOTFOUND, NOTFOUND, NOTFOUND)
+    },
+    ("/desk/insights", "GET"): {"-": row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)},
     # --- admin pages (section 1: admins manage users and categories) -------------
     ("/desk/users", "GET"): {"-": ADMIN_ONLY},
     ("/desk/users", "POST"): {"-": ADMIN_ONLY},
@@ -383,6 +400,16 @@ def path_for(rule: str, world: World, action: str | None) -> str:
         if name == "name":
             assert action is not None
             return action
+        if name in ("token", "link_id"):
+            link = previews.create(db.session, article, article.author, valid_for=24)
+            db.session.commit()
+            return previews.token_for(link, SECRET) if name == "token" else str(link.id)
+        if name == "notification_id":
+            (notification,) = notifications.notify(
+                db.session, [article.author], kind="test", message="For the author."
+            )
+            db.session.commit()
+            return str(notification.id)
         raise AssertionError(f"no value for <{name}> in {rule}")
 
     return re.sub(r"<(?:\w+:)?(\w+)>", value, rule)
@@ -441,6 +468,10 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
             "media": world.unused.id,
             "image": (io.BytesIO(_tiny_png(n % 200 + 100)), f"upload-{n}.png"),
         }
+    if rule.endswith("/previews"):
+        return {"valid_for": "24"}
+    if rule == "/account":
+        return {"email": f"someone{n}@example.org", "email_notifications": "1"}
     if rule.endswith("/meta"):
         return {
             "version": a.meta_version,

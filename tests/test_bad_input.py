@@ -28,13 +28,15 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from editorial import create_app
-from editorial.domain import comments
+from editorial.domain import comments, notifications, previews
 from editorial.domain.models import (
     Article,
     ArticleSection,
     Base,
     Category,
     FaqItem,
+    Notification,
+    PreviewLink,
     Revision,
     Role,
     Takeaway,
@@ -174,6 +176,8 @@ def discover_fields(app: Flask, world: World) -> dict[str, set[str]]:
     """Rule -> the names of the fields its forms send, from every desk page."""
     admin = _login(app, world.admin)
     a = world.article
+    _preview_link(a.id, world)  # so the editor shows Revoke
+    _notification_of(world.admin)  # so the list shows Mark as read
     pages = [
         (admin, "/desk/"),
         (admin, "/desk/articles/new"),
@@ -181,6 +185,8 @@ def discover_fields(app: Flask, world: World) -> dict[str, set[str]]:
         (admin, "/desk/categories"),
         (admin, "/desk/settings"),
         (admin, "/account/password"),
+        (admin, "/account"),
+        (admin, "/desk/notifications"),
         (admin, f"/desk/articles/{a.id}"),
         (admin, f"/desk/articles/{world.other.id}"),  # published: its actions
         (admin, f"/desk/media?article={a.id}"),  # reuse and delete an image
@@ -385,6 +391,39 @@ def _first(model: Any, article_id: int) -> int | None:
     )
 
 
+def _preview_link(article_id: int, world: World) -> int:
+    """An open preview link of the article (made when it has none)."""
+    found = db.session.scalar(
+        select(PreviewLink.id)
+        .where(PreviewLink.article_id == article_id, PreviewLink.revoked_at.is_(None))
+        .limit(1)
+    )
+    if found is None:
+        article = db.session.get(Article, article_id)
+        found = previews.create(db.session, article, world.admin, valid_for=24).id
+        db.session.commit()
+    return found
+
+
+def _preview_token(world: World) -> str:
+    link = db.session.get(PreviewLink, _preview_link(world.article.id, world))
+    return previews.token_for(link, "test-only-secret")
+
+
+def _notification_of(user: User) -> int:
+    """One of the user's notifications (made when they have none)."""
+    found = db.session.scalar(
+        select(Notification.id).where(Notification.user_id == user.id).limit(1)
+    )
+    if found is None:
+        (made,) = notifications.notify(
+            db.session, [user], kind="test", message="Something happened."
+        )
+        db.session.commit()
+        found = made.id
+    return found
+
+
 def _current_version(rule: str, article: Article, path_args: dict[str, Any]) -> int:
     if rule.endswith("/meta"):
         return article.meta_version
@@ -456,6 +495,12 @@ def fill_path(
             args[name] = world.threads["foreign" if choice == "foreign" else own]
         elif name == "media_id":
             args[name] = world.media_id
+        elif name == "link_id":
+            args[name] = _preview_link(source.id, world)
+        elif name == "notification_id":
+            # The sweep posts as the editor: theirs, or the admin's ("foreign").
+            owner = world.admin if choice == "foreign" else world.editor
+            args[name] = _notification_of(owner)
         else:
             raise AssertionError(f"no value for <{name}> in {rule}")
         return str(args[name])
@@ -650,6 +695,8 @@ def _get_path(rule: str, world: World) -> str:
             )
         if name == "name":
             return world.media_name
+        if name == "token":
+            return _preview_token(world)
         return str(
             {
                 "article_id": a.id,
@@ -699,6 +746,9 @@ def _path_base(world: World) -> dict[str, str]:
         slug=world.other.slug,
         name="submit",
         media_id=str(world.media_id),
+        link_id=str(_preview_link(world.article.id, world)),
+        notification_id=str(_notification_of(world.admin)),
+        token=_preview_token(world),
     )
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
+from editorial.domain import notifications
 from editorial.domain.checklist import ERROR, Finding
 from editorial.domain.errors import IllegalTransition, InvalidInput, NotFound
 from editorial.domain.models import Article, ArticleSection, Comment, User, utcnow
@@ -242,6 +243,10 @@ def add_comment(
     session.add(comment)
     _count_open(session, article, +1)
     session.flush()
+    # In the same transaction: the article's author hears of it.
+    notifications.notify_comment(
+        session, article, user, [], is_reply=False, excerpt=text, now=now
+    )
     return comment
 
 
@@ -288,6 +293,15 @@ def reply(
     )
     session.add(answer)
     session.flush()
+    # Everyone who wrote in the thread, and the article's author.
+    participants = session.scalars(
+        select(User)
+        .join(Comment, Comment.author_id == User.id)
+        .where((Comment.id == root.id) | (Comment.parent_id == root.id))
+    ).unique()
+    notifications.notify_comment(
+        session, article, user, list(participants), is_reply=True, excerpt=text, now=now
+    )
     return answer
 
 

@@ -25,6 +25,12 @@ class NotFound(DomainError):
     status = 404
 
 
+class Gone(DomainError):
+    """The thing existed but is no more (a revoked or expired preview link)."""
+
+    status = 410
+
+
 class NotAllowed(DomainError):
     """The policy refuses this user this action."""
 

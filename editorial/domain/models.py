@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -142,6 +143,11 @@ class User(Base):
     # on the server (logout, deactivation, role change, password reset).
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Where notifications are mailed (none: no mail), and the user's opt-out.
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_notifications: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
 
     # Flask-Login's user interface.
     @property
@@ -418,7 +424,11 @@ class Transition(Base):
     """One workflow action: who, when, from, to, note, and the revision concerned."""
 
     __tablename__ = "transitions"
-    __table_args__ = (Index("ix_transitions_article", "article_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_transitions_article", "article_id", "created_at"),
+        # Insights: publications and finished reviews of the last 30 days.
+        Index("ix_transitions_action_created", "action", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(
@@ -625,3 +635,79 @@ class Presence(Base):
     )
     block: Mapped[str] = mapped_column(String(40), default="")
     seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PreviewLink(Base):
+    """A shared preview of an article's working copy (PRODUCT.md section 11).
+
+    The link's token is signed with the app's secret and names this row and its
+    random `nonce`; the row says until when it works and whether it was revoked.
+    """
+
+    __tablename__ = "preview_links"
+    __table_args__ = (Index("ix_preview_links_article", "article_id", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    nonce: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    article: Mapped[Article] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class Notification(Base):
+    """Something a desk user should hear about, written with the event itself."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # The header's unread count: one indexed COUNT per desk page.
+        Index("ix_notifications_unread", "user_id", "read_at"),
+        Index("ix_notifications_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE")
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    article: Mapped[Article | None] = relationship()
+
+
+class MailOutbox(Base):
+    """A notification e-mail waiting to be sent after its transaction committed.
+
+    A worker claims due rows (`claimed_until`), sends them outside any
+    transaction, and marks them sent or schedules a retry (`next_attempt_at`).
+    """
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_due", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE")
+    )
+    to_address: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    notification: Mapped[Notification] = relationship()

@@ -28,6 +28,8 @@ class Permission(StrEnum):
     SCHEDULE = "schedule"  # section 10: publish at a chosen minute
     UNSCHEDULE = "unschedule"
     SEE_DIFF = "see_diff"  # "changes since last submission"
+    SHARE_PREVIEW = "share_preview"  # make and revoke /preview/<token> links
+    SEE_INSIGHTS = "see_insights"  # the newsroom's month at /desk/insights
     MANAGE_USERS = "manage_users"
     MANAGE_CATEGORIES = "manage_categories"
     MANAGE_SETTINGS = "manage_settings"  # /desk/settings (Four-eyes publishing)
@@ -70,6 +72,8 @@ _AUTHOR: dict[Permission, Rule] = {
     Permission.COMMENT: Rule(Scope.OWN),
     Permission.RESOLVE_COMMENT: Rule(Scope.OWN),
     Permission.UPLOAD_MEDIA: Rule(Scope.ANY),
+    # An author may show their own piece to someone outside the desk.
+    Permission.SHARE_PREVIEW: Rule(Scope.OWN),
 }
 _EDITOR: dict[Permission, Rule] = {
     **_AUTHOR,
@@ -88,6 +92,8 @@ _EDITOR: dict[Permission, Rule] = {
     Permission.VIEW_COMMENTS: Rule(Scope.ANY),
     Permission.COMMENT: Rule(Scope.ANY),
     Permission.RESOLVE_COMMENT: Rule(Scope.ANY),
+    Permission.SHARE_PREVIEW: Rule(Scope.ANY),
+    Permission.SEE_INSIGHTS: Rule(Scope.ANY),
 }
 _ADMIN: dict[Permission, Rule] = {
     **_EDITOR,
@@ -159,6 +165,7 @@ _ARTICLE_PERMISSIONS = frozenset(
         Permission.VIEW_COMMENTS,
         Permission.COMMENT,
         Permission.RESOLVE_COMMENT,
+        Permission.SHARE_PREVIEW,
     }
 )
 

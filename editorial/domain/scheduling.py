@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from editorial.domain import workflow
+from editorial.domain import notifications, workflow
 from editorial.domain.errors import (
     ChecklistFailed,
     InvalidInput,
@@ -177,6 +177,8 @@ def fire(
     note = f"Scheduled publication failed: {reason}"
     if workflow.return_to_review(session, article, note, now=now) is None:
         raise StaleVersion("The article changed while it was being published.")
+    # The scheduling editor is told, in the same transaction.
+    notifications.notify_schedule_failed(session, article, editor, note, now=now)
     if on_failure is not None:
         on_failure(article, editor, note)
     log.warning("scheduled publication failed article=%s: %s", article.id, reason)

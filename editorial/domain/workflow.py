@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from editorial.domain import checklist, comments, images, search, settings
+from editorial.domain import (
+    checklist,
+    comments,
+    images,
+    notifications,
+    search,
+    settings,
+)
 from editorial.domain.content import NOTE_MAX, ArticleContent
 from editorial.domain.errors import (
     ChecklistFailed,
@@ -338,6 +345,8 @@ def apply(
         )
         mark_reader_change(session)
     session.flush()
+    # In the same transaction: the notification exists exactly when the act does.
+    notifications.notify_transition(session, article, transition, user)
     audit_log.info(
         "workflow action=%s article=%s user=%s from=%s to=%s revision=%s",
         action.name,

@@ -189,7 +189,17 @@ class PageCache:
             return False
         path = environ.get("PATH_INFO", "")
         if path.startswith(
-            ("/desk", "/login", "/logout", "/account", "/static", "/healthz", "/media")
+            (
+                "/desk",
+                "/login",
+                "/logout",
+                "/account",
+                "/static",
+                "/healthz",
+                "/media",
+                # Shared previews are private: never stored, never served from here.
+                "/preview",
+            )
         ):
             return False
         # htmx fragments are desk-only; never mix them with whole pages.

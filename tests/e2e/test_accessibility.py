@@ -200,3 +200,56 @@ def test_comment_threads(page: Page, login, live_server: LiveServer):
     summary.get_by_role("button", name="Add comment").click()
     expect(summary.get_by_label("Comment", exact=True)).to_be_visible()
     assert_no_serious_violations(page)
+
+
+def test_notifications_page(page: Page, new_context, login, live_server: LiveServer):
+    made = write_article(live_server, unique_title("Harbour tolls consultation"))
+    author = new_context().new_page()
+    login(author, "author1")
+    author.goto(made.editor)
+    block(author, "actions").get_by_role("button", name="Submit for review").click()
+    expect(block(author, "actions").locator(".badge")).to_have_text("In review")
+    login(page, "editor1")
+    page.goto("/desk/notifications")
+    expect(page.locator("li.notification.unread").first).to_be_visible()
+    assert_no_serious_violations(page)
+
+
+def test_notifications_page_on_a_phone(new_context, login):
+    page = new_context(viewport=PHONE).new_page()
+    login(page, "editor1")
+    page.goto("/desk/notifications")
+    assert_no_serious_violations(page)
+
+
+def test_insights_page(page: Page, login, published: Made):
+    login(page, "editor1")
+    page.goto("/desk/insights")
+    expect(page.locator("svg.chart")).to_have_count(4)
+    assert_no_serious_violations(page)
+
+
+def test_insights_page_on_a_phone(new_context, login, published: Made):
+    page = new_context(viewport=PHONE).new_page()
+    login(page, "admin")
+    page.goto("/desk/insights")
+    assert_no_serious_violations(page)
+
+
+def test_account_page(page: Page, login):
+    login(page, "author1")
+    page.goto("/account")
+    assert_no_serious_violations(page)
+
+
+def test_shared_preview_page(page: Page, new_context, login, live_server: LiveServer):
+    made = write_article(live_server, unique_title("Tram depot opens"))
+    login(page, "author1")
+    page.goto(made.editor)
+    block(page, "share").get_by_role("button", name="Share preview").click()
+    address = block(page, "share").locator("input.share-address")
+    expect(address).to_have_count(1)
+    outsider = new_context().new_page()
+    outsider.goto(address.input_value().replace("http://localhost", ""))
+    expect(outsider.get_by_text("Preview — not published")).to_be_visible()
+    assert_no_serious_violations(outsider)

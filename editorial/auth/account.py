@@ -1,0 +1,37 @@
+"""The account page: where one's notifications are mailed, and whether."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from editorial.auth import bp
+from editorial.domain import notifications
+from editorial.domain.errors import InvalidInput
+from editorial.extensions import db
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """Show and change one's e-mail address and the notification e-mail opt-out."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            notifications.set_mail_preferences(
+                db.session,
+                current_user,
+                email=request.form.get("email", ""),
+                enabled=request.form.get("email_notifications") == "1",
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            errors[error.field] = error.message
+        else:
+            db.session.commit()
+            flash("Your settings are saved.", "success")
+            return redirect(url_for("auth.account"), code=303)
+    values = request.form if errors else None
+    return render_template("auth/account.html", errors=errors, values=values), (
+        422 if errors else 200
+    )
