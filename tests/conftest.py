@@ -38,10 +38,24 @@ FAST_HASH = "pbkdf2:sha256:1000"  # tests only: real hashing, fewer rounds
 PASSWORD = "correct horse battery"
 
 
+# Under pytest-xdist each worker ("gw0", "gw1", ...) has a database and a
+# Redis database of its own, so parallel workers never see each other's rows.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def worker_redis_url() -> str | None:
+    """TEST_REDIS_URL (CI), with this worker's own database number."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url or not WORKER.startswith("gw"):
+        return url
+    base = re.sub(r"/\d*$", "", url)
+    return f"{base}/{int(WORKER[2:]) + 1}"
+
+
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return url
+        return f"{url}_{WORKER}" if WORKER else url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
@@ -74,7 +88,7 @@ def base_config(url: str) -> dict[str, Any]:
         "CACHE_TYPE": "SimpleCache",
         "RATELIMIT_STORAGE_URI": "memory://",
     }
-    redis_url = os.environ.get("TEST_REDIS_URL")
+    redis_url = worker_redis_url()
     if redis_url:
         config.update(
             REDIS_URL=redis_url,
@@ -147,6 +161,11 @@ def app(_schema: str, app_config: dict[str, Any], tmp_path: Any) -> Iterator[Fla
     app.test_client_class = FreshContextClient
     with app.app_context():
         _empty_tables()
+        if app.config.get("REDIS_URL"):  # presence, throttle and cache alike
+            import redis
+
+            with redis.Redis.from_url(app.config["REDIS_URL"]) as r:
+                r.flushdb()
         cache.clear()
         limiter.reset()
         yield app
@@ -409,7 +428,7 @@ def _free_port() -> int:
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     """TEST_REDIS_URL (CI), or a redis-server of our own when one is installed."""
-    url = os.environ.get("TEST_REDIS_URL")
+    url = worker_redis_url()
     if url:
         yield url
         return

@@ -43,10 +43,16 @@ def _inbox() -> dict[str, list[str]]:
     return found
 
 
-def _act(article, name, user, note=None):
+def _act(article, name, user, note=None, kind=None):
     db.session.refresh(article)
     workflow.apply(
-        db.session, article, name, user, expected_version=article.version, note=note
+        db.session,
+        article,
+        name,
+        user,
+        expected_version=article.version,
+        note=note,
+        kind=kind,
     )
     db.session.commit()
 
@@ -95,7 +101,7 @@ def test_withdraw_unpublish_and_updates_notify_nobody(make_article, people):
     _act(article, "publish", people["elena"])
     db.session.execute(db.delete(Notification))
     db.session.commit()
-    _act(article, "publish_update", people["elena"])
+    _act(article, "publish_update", people["elena"], kind="update")
     _act(article, "unpublish", people["elena"], note="Legal review.")
     assert _inbox() == {}
 

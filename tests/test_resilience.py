@@ -22,6 +22,7 @@ def _pg_ctl(*args: str) -> None:
     )
 
 
+@pytest.mark.serial  # stops the server every worker uses: runs alone
 @pytest.mark.skipif(
     not (PG_CTL and PGDATA), reason="needs the PostgreSQL server that .ci/run starts"
 )

@@ -27,6 +27,7 @@ from editorial.domain.errors import (
 from editorial.domain.models import Article, Role, State, Transition, utcnow
 from editorial.extensions import db
 from editorial.scheduler import FileLock, lock_path, run_pass
+from tests.conftest import worker_redis_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -409,7 +410,7 @@ def _scheduler_env(app) -> dict[str, str]:
         # The same instance folder: the page cache's generation file is shared.
         EDITORIAL_INSTANCE_PATH=app.instance_path,
     )
-    redis_url = os.environ.get("TEST_REDIS_URL")
+    redis_url = worker_redis_url()
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env
