@@ -97,6 +97,38 @@ def build_article(target_words: int = TARGET_WORDS) -> ArticleContent:
     )
 
 
+def _median_ms(call, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def worst_inputs() -> None:
+    """The pathological inputs of the tests, one 100,000-character section
+    each, timed as whole articles: the cost per character must stay flat."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from test_checklist import PATHOLOGICAL  # noqa: PLC0415
+
+    rows = []
+    for name, text in PATHOLOGICAL.items():
+        body = (text * (100_000 // max(len(text), 1) + 1))[:100_000]
+        content = ArticleContent(
+            title="T",
+            category_id=1,
+            summary="S.",
+            sections=(Section("Part", body),),
+            takeaways=("A.", "B.", "C."),
+        )
+        rows.append((_median_ms(lambda c=content: check_article(c), 5), name))
+    rows.sort(reverse=True)
+    print("worst inputs (100,000 characters, median of 5):")
+    for ms, name in rows[:5]:
+        print(f"  {name}: {ms:.1f} ms")
+
+
 def main() -> None:
     """Time check_article and print the results."""
     article = build_article()
@@ -116,6 +148,9 @@ def main() -> None:
     print(f"runs: {RUNS}")
     print(f"median: {statistics.median(times):.2f} ms")
     print(f"p95: {p95:.2f} ms")
+    print(f"per 1,000 words: {statistics.median(times) * 1000 / words:.2f} ms")
+    if "--worst" in sys.argv:
+        worst_inputs()
 
 
 if __name__ == "__main__":

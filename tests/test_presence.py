@@ -14,6 +14,13 @@ from editorial.extensions import db
 from tests.conftest import FreshContextClient, base_config, count_queries
 
 
+@pytest.fixture
+def app_config():
+    """The endpoint tests read the presence table: the database store, even in
+    CI where REDIS_URL is set (the two-hosts test turns Redis on itself)."""
+    return {"REDIS_URL": None}
+
+
 def test_clean_block_accepts_known_blocks_only():
     assert presence.clean_block("summary") == "summary"
     assert presence.clean_block("section:12") == "section:12"
