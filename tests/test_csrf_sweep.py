@@ -9,16 +9,14 @@ database (every row of every table) and the media folder are what they were.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
-from editorial.domain.models import Base, Role
+from editorial.domain.models import Role
 from editorial.extensions import db
 from tests.conftest import PASSWORD
-from tests.test_authz_sweep import _user, build_world, form_for, path_for
+from tests.test_authz_sweep import _user, build_world, form_for, path_for, snapshot
 from tests.test_desk_helpers import parse
 
 # 43 POST routes when this was written; a sweep that finds far fewer has lost
@@ -39,17 +37,6 @@ MUST_COVER = {
 @pytest.fixture
 def app_config():
     return {"WTF_CSRF_ENABLED": True}
-
-
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in primary-key order."""
-    db.session.expire_all()
-    rows = {}
-    for table in Base.metadata.sorted_tables:
-        query = select(table).order_by(*table.primary_key.columns)
-        rows[table.name] = [tuple(r) for r in db.session.execute(query)]
-    db.session.rollback()
-    return rows
 
 
 def media_files(app: Flask) -> list[str]:
