@@ -24,10 +24,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
+from sqlalchemy import inspect, select
 from werkzeug.test import TestResponse
 
 from editorial.domain import comments, images, notifications, previews, workflow
-from editorial.domain.models import Article, Category, Media, Role, User
+from editorial.domain.models import Article, Base, Category, Media, Role, User
 from editorial.extensions import db
 from editorial.web import media as web_media
 from tests.conftest import PASSWORD
@@ -342,6 +343,8 @@ def build_world(
         author=users["author"], category=category, state=article_state
     )
     world = World(users, category, article, _user(make_user, Role.AUTHOR), {})
+    if rule.startswith("/desk/categories"):
+        make_category()  # below the world's, so that "down" moves it
     if "media" in rule or "lead-image" in rule:
         _with_images(world, state)
     if state == "unpublished":
@@ -506,6 +509,175 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
     return {}
 
 
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order (read afresh)."""
+    db.session.expire_all()
+    rows = {}
+    for table in Base.metadata.sorted_tables:
+        query = select(table).order_by(*table.primary_key.columns)
+        rows[table.name] = [tuple(r) for r in db.session.execute(query)]
+    db.session.rollback()
+    return rows
+
+
+def changed_tables(before: dict, after: dict) -> set[str]:
+    return {name for name in before if before[name] != after[name]}
+
+
+def state_of(rule: str, world: World) -> dict[str, Any]:
+    """The database, and the presence store (Redis or a table) on its routes."""
+    state: dict[str, Any] = snapshot()
+    if "/presence" in rule:
+        from editorial.desk.presence import presence_store
+
+        seen = presence_store().others(world.article.id, 0)
+        state["presence store"] = sorted(c.user_id for c in seen)
+    return state
+
+
+def seed(rule: str, world: World, actor: User | None) -> None:
+    """Something for a request to undo, so that OK can be seen to have acted."""
+    if actor is None:
+        return
+    if rule.endswith("/presence/leave"):
+        from editorial.desk.presence import presence_store
+
+        presence_store().ping(world.article.id, actor, "summary")
+        db.session.commit()
+    if rule == "/desk/notifications/read":
+        notifications.notify(db.session, [actor], kind="test", message="Unread.")
+        db.session.commit()
+
+
+# What an accepted POST changes: the tables its effect must show in (beyond
+# the article's version and revision, which every edit bumps).
+_EDIT = {"articles", "revisions"}
+EFFECT_TABLES: dict[str, set[str]] = {
+    "/account/password": {"users", "audit_events"},
+    "/account": {"users"},
+    "/desk/articles/new": {"articles", "article_sections", "revisions"},
+    f"{ART}/actions/<name>": {"articles", "transitions"},
+    f"{ART}/presence": {"presence store"},
+    f"{ART}/presence/leave": {"presence store"},
+    f"{ART}/previews": {"preview_links", "audit_events"},
+    f"{ART}/previews/<int:link_id>/revoke": {"preview_links", "audit_events"},
+    f"{ART}/meta": _EDIT,
+    f"{ART}/summary": _EDIT,
+    **{
+        f"{ART}/{part}{suffix}": _EDIT | {table}
+        for part, table in (
+            ("sections", "article_sections"),
+            ("takeaways", "takeaways"),
+            ("questions", "faq_items"),
+        )
+        for suffix in ("", "/<int:{id}>", "/<int:{id}>/delete")
+    },
+    f"{ART}/sections/<int:section_id>/move": _EDIT | {"article_sections"},
+    f"{ART}/takeaways/<int:item_id>/move": _EDIT | {"takeaways"},
+    # A single question moved: nothing to swap, yet the list's version moves.
+    f"{ART}/questions/<int:item_id>/move": _EDIT,
+    f"{ART}/comments": {"comments"},
+    f"{ART}/comments/<int:comment_id>/replies": {"comments"},
+    f"{ART}/comments/<int:comment_id>/resolve": {"comments", "articles"},
+    f"{ART}/comments/<int:comment_id>/reopen": {"comments", "articles"},
+    "/desk/notifications/read": {"notifications"},
+    "/desk/notifications/<int:notification_id>/read": {"notifications"},
+    "/desk/users": {"users", "audit_events"},
+    "/desk/users/<int:user_id>/role": {"users", "audit_events"},
+    "/desk/users/<int:user_id>/active": {"users", "audit_events"},
+    "/desk/users/<int:user_id>/password": {"users", "audit_events"},
+    "/desk/categories": {"categories", "audit_events"},
+    "/desk/categories/<int:category_id>/rename": {"categories", "audit_events"},
+    "/desk/categories/<int:category_id>/move": {"categories"},
+    "/desk/categories/<int:category_id>/retire": {"categories", "audit_events"},
+    "/desk/settings": {"desk_settings", "audit_events"},
+    f"{ART}/lead-image": _EDIT | {"media", "media_files"},
+    f"{ART}/lead-image/delete": _EDIT,
+    f"{ART}/lead-image/reuse": _EDIT,
+    "/desk/media/<int:media_id>/delete": {"media", "media_files"},
+}
+for _key in [k for k in EFFECT_TABLES if "{id}" in k]:
+    _name = "section_id" if "/sections/" in _key else "item_id"
+    EFFECT_TABLES[_key.format(id=_name)] = EFFECT_TABLES.pop(_key)
+# Signing in and out live in the session cookie (sign-out may record the
+# user's session generation): no row need change.
+NO_EFFECT: dict[str, set[str]] = {"/login": set(), "/logout": {"users"}}
+
+
+def _fresh_article(world: World) -> Article:
+    db.session.expire_all()
+    return db.session.get(Article, world.article.id)
+
+
+def _check_action(world: World, action: str | None) -> None:
+    assert action is not None
+    assert _fresh_article(world).state == workflow.get_action(action).target
+
+
+def _check_user(**expected: Any) -> Callable[[World, str | None], None]:
+    def check(world: World, action: str | None) -> None:
+        db.session.expire_all()
+        user = db.session.get(User, world.target.id)
+        for name, value in expected.items():
+            assert getattr(user, name) == value, name
+
+    return check
+
+
+def _check_category(world: World, action: str | None) -> None:
+    db.session.expire_all()
+    category = db.session.get(Category, world.category.id)
+    assert category.name.startswith("Renamed section") or category.retired
+
+
+def _check_media_deleted(world: World, action: str | None) -> None:
+    assert world.unused is not None
+    (media_id,) = inspect(world.unused).identity  # the row is gone: no reload
+    db.session.expire_all()
+    assert db.session.get(Media, media_id) is None
+
+
+def _check_settings(world: World, action: str | None) -> None:
+    from editorial.domain import settings
+
+    db.session.expire_all()
+    assert settings.four_eyes_enabled(db.session)
+
+
+def _check_comment(world: World, action: str | None) -> None:
+    from editorial.domain.models import Comment
+
+    db.session.expire_all()
+    bodies = db.session.scalars(
+        select(Comment.body).where(Comment.article_id == world.article.id)
+    ).all()
+    assert "Is this figure sourced?" in bodies
+
+
+# The effect itself, read back from the database, where a value is easy to name.
+EFFECTS: dict[str, Callable[[World, str | None], None]] = {
+    f"{ART}/actions/<name>": _check_action,
+    f"{ART}/meta": lambda w, _: (
+        _fresh_article(w).title.startswith("Retitled") or _fail("title")
+    ),
+    f"{ART}/summary": lambda w, _: (
+        _fresh_article(w).summary == "A new summary of what the council decided."
+        or _fail("summary")
+    ),
+    f"{ART}/comments": _check_comment,
+    "/desk/users/<int:user_id>/role": _check_user(role=Role.EDITOR),
+    "/desk/users/<int:user_id>/active": _check_user(active=False),
+    "/desk/categories/<int:category_id>/rename": _check_category,
+    "/desk/categories/<int:category_id>/retire": _check_category,
+    "/desk/settings": _check_settings,
+    "/desk/media/<int:media_id>/delete": _check_media_deleted,
+}
+
+
+def _fail(what: str) -> None:
+    raise AssertionError(f"{what} was not saved")
+
+
 def _rules(app: Flask) -> set[tuple[str, str]]:
     return {
         (rule.rule, method)
@@ -528,6 +700,13 @@ def test_every_route_and_method_is_in_the_table(app):
     assert TABLE.keys() - routes == set(), "table rows for routes that do not exist"
 
 
+def test_every_post_route_names_its_effect():
+    posts = {rule for rule, method in TABLE if method == "POST"}
+    assert posts - EFFECT_TABLES.keys() - NO_EFFECT.keys() == set()
+    assert EFFECT_TABLES.keys() - posts == set()
+    assert EFFECTS.keys() - posts == set()
+
+
 def test_every_row_names_every_actor():
     for key, variants in TABLE.items():
         for variant, expected in variants.items():
@@ -546,6 +725,7 @@ def test_route_answers_each_actor_as_the_table_says(
         "admin": _user(make_user, Role.ADMIN),
     }
     got: dict[str, str] = {}
+    changes: dict[str, set[str]] = {}
     world = None
     for actor in ACTORS:
         # A GET changes nothing, so its actors share one world; each POST gets
@@ -565,6 +745,22 @@ def test_route_answers_each_actor_as_the_table_says(
         if method == "GET":
             response = client.get(path)
         else:
-            response = client.post(path, data=form_for(rule, world, actor))
+            seed(rule, world, users.get(actor))
+            form = form_for(rule, world, actor)
+            before = state_of(rule, world)
+            response = client.post(path, data=form)
+            changes[actor] = changed_tables(before, state_of(rule, world))
+            if classify(response) == OK and rule in EFFECTS:
+                EFFECTS[rule](world, action or None)
         got[actor] = classify(response)
     assert got == TABLE[(rule, method)][variant]
+    if method != "POST":
+        return
+    for actor in ACTORS:
+        if got[actor] != OK:
+            assert changes[actor] == set(), f"{actor} was refused yet changed it"
+        elif rule in NO_EFFECT:
+            assert changes[actor] <= NO_EFFECT[rule], actor
+        else:
+            required = EFFECT_TABLES[rule]
+            assert required <= changes[actor], (actor, changes[actor])

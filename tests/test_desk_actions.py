@@ -342,3 +342,43 @@ def test_editors_reach_every_article(make_user, make_article, login_as, role):
     # The working copy changed; readers still see the published snapshot.
     assert fresh(article).summary == "Edited after publication."
     assert fresh(article).published_summary != "Edited after publication."
+
+
+def test_publish_update_refused_by_the_checklist(make_user, make_article, login_as):
+    """A published article whose working copy says "TK" stays as published."""
+    editor = make_user(Role.EDITOR)
+    article = make_article(state="published")
+    section = article.sections[0]
+    editing.update_section(
+        db.session,
+        article,
+        editor,
+        section.id,
+        expected_version=section.version,
+        heading=section.heading,
+        body="The vote was TK to four.",
+    )
+    db.session.commit()
+    db.session.refresh(article)
+    version, published = article.version, article.published_revision_id
+    count = db.session.scalar(select(func.count()).select_from(Transition))
+    client = login_as(editor)
+    for headers in ({}, HX):
+        response = client.post(
+            url(article, "/actions/publish_update"),
+            data={"version": version, "kind": "update"},
+            headers=headers,
+        )
+        assert response.status_code == 422
+        actions = block(response, "actions-block")
+        assert "The checklist found 1 error to fix first." in actions.text()
+        findings = " ".join(li.text() for li in actions.css(".findings-failed li"))
+        assert "placeholder" in findings.lower()
+    after = fresh(article)
+    assert after.state == State.PUBLISHED
+    assert after.version == version
+    assert after.published_revision_id == published
+    assert "TK" not in after.published_revision.content
+    assert db.session.scalar(select(func.count()).select_from(Transition)) == count
+    page = client.get(f"/articles/{article.slug}")
+    assert page.status_code == 200 and "TK" not in page.get_data(as_text=True)

@@ -47,7 +47,11 @@ def test_preview_permissions(client, make_user, make_article, login_as):
     assert anonymous.status_code == 302
     assert anonymous.headers["Location"].startswith("/login?next=")
     login_as(make_user(Role.AUTHOR))
-    assert client.get(path).status_code == 404
+    refused = client.get(path)
+    assert refused.status_code == 404
+    assert article.title not in refused.get_data(as_text=True)
     client.post("/logout")
     login_as(make_user(Role.EDITOR))
-    assert client.get(path).status_code == 200
+    shown = client.get(path)
+    assert shown.status_code == 200
+    assert article.title in shown.get_data(as_text=True)

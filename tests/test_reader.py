@@ -183,6 +183,26 @@ def test_json_ld_matches_the_visible_content(client, publish, make_category):
     assert faq["mainEntity"][0]["acceptedAnswer"]["text"] == "In January."
 
 
+BREAKOUT = "</script><script>alert(1)</script>"
+
+
+def test_a_title_cannot_break_out_of_the_json_ld_script(client, publish):
+    """Through the template: the `json_ld` filter, not plain json.dumps."""
+    article = publish(title=BREAKOUT)
+    response = client.get(f"/articles/{article.slug}")
+    tree = parse(response)
+    # The reader's pages have no scripts but their structured data: exactly the
+    # NewsArticle and the FAQPage blocks, and nothing the title opened.
+    scripts = tree.css("script")
+    assert [s.attributes.get("type") for s in scripts] == ["application/ld+json"] * 2
+    assert BREAKOUT not in response.get_data(as_text=True)  # escaped everywhere
+    data = json_ld(tree)
+    assert set(data) == {"NewsArticle", "FAQPage"}
+    assert data["NewsArticle"]["headline"] == BREAKOUT
+    # The visible title is the same text, escaped as HTML.
+    assert tree.css_first("h1").text() == BREAKOUT
+
+
 def test_no_questions_means_no_faq_section_and_no_faq_json_ld(
     client, make_article, editor
 ):

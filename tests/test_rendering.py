@@ -489,3 +489,71 @@ def test_slugify_property(text: str, max_length: int) -> None:
         and all(c.isalnum() or c == "-" for c in slug)
         and slug == slug.lower()
     )
+
+
+# --------------------------------------------------------------------------
+# The sanitiser itself (nh3): the second line of defence, tested on raw HTML
+# it would only see if the Markdown parser ever let HTML through.
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href=" JaVaScRiPt:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="data:text/html,&lt;b&gt;">d</a>', "<a>d</a>"),
+        ('<p><em onerror="alert(1)">hi</em></p>', "<p><em>hi</em></p>"),
+        ("<p>a<img src=x onerror=alert(1)>b</p>", "<p>ab</p>"),
+        ("<script>alert(1)</script><p>ok</p>", "<p>ok</p>"),
+        ('<p style="color:red">x</p>', "<p>x</p>"),
+        ("<style>p { color: red }</style><p>x</p>", "<p>x</p>"),
+        # rel survives only with the renderer's own value; target never.
+        (
+            '<a href="https://x.org" rel="opener" target="_blank">x</a>',
+            '<a href="https://x.org">x</a>',
+        ),
+    ],
+)
+def test_sanitizer_strips_what_is_not_allowed(dirty: str, clean: str) -> None:
+    from editorial.domain.rendering import _sanitize
+
+    assert _sanitize(dirty) == clean
+
+
+def test_sanitizer_keeps_ordinary_links_and_emphasis() -> None:
+    from editorial.domain.rendering import _sanitize
+
+    html = (
+        '<p><a href="https://example.org/a?b=1" rel="nofollow noopener" '
+        'title="Source">link</a> <em>e</em> <strong>s</strong> '
+        '<a href="mailto:desk@example.org">mail</a></p>'
+        '<ol start="3"><li><code>x</code></li></ol>'
+    )
+    assert _sanitize(html) == html
+
+
+def test_sanitizer_holds_when_the_parser_lets_raw_html_through(monkeypatch) -> None:
+    """Were the Markdown parser's `html: False` ever lost, nh3 still cleans."""
+    from markdown_it import MarkdownIt
+
+    from editorial.domain import rendering
+
+    monkeypatch.setattr(rendering, "_BODY_MD", MarkdownIt("commonmark", {"html": True}))
+    source = (
+        "<script>alert(1)</script>\n\n"
+        '<p style="x" onclick="y">Hi <a href="javascript:z">there</a></p>\n\n'
+        "*fine* and [a link](https://example.org)"
+    )
+    html = rendering.render_markdown.__wrapped__(source)
+    tree = parse(html)
+    assert tree.css("script") == []
+    assert "alert" not in html and "javascript" not in html
+    assert all(
+        set(n.attributes) <= {"href", "title", "rel", "start"}
+        for n in body_elements(html)
+    )
+    assert tree.css_first("em").text() == "fine"
+    link = tree.css("a")[-1]
+    assert link.attributes == {"href": "https://example.org"}
+    assert link.text() == "a link"

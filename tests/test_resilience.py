@@ -63,4 +63,9 @@ def test_database_errors_answer_503_not_500(app, client, monkeypatch):
     monkeypatch.setattr(Session, "scalars", down)
     response = client.get("/")
     assert response.status_code == 503
-    assert "<h1>" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "<h1>" in page
+    assert "briefly unavailable" in page
+    assert response.headers["Retry-After"] == "5"
+    # What went wrong stays in the log, not on the page.
+    assert "OperationalError" not in page and "server closed" not in page

@@ -140,6 +140,17 @@ def test_hostile_queries_never_fail(client, write, query):
     assert response.status_code == 200
     tree = LexborHTMLParser(response.get_data(as_text=True))
     assert len(tree.css("h1")) == 1
+    # The page says one thing: a problem with the query, no match, or hits,
+    # and the only article there is to hit is the glacier one.
+    said = [
+        bool(tree.css_first("p.search-problem")),
+        bool(tree.css_first("p.empty")),
+        bool(tree.css(".search-results")),
+    ]
+    assert said.count(True) == 1, said
+    assert set(hit_titles(tree)) <= {"Glacier museum opens"}
+    # Whatever the query held, it was never SQL: the article is still found.
+    assert hit_titles(results(client, "glacier")) == ["Glacier museum opens"]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "?!.,;", '"*"', "-()"])

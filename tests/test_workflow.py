@@ -451,3 +451,71 @@ def test_slug_fixed_after_first_publication(make_user, make_article):
             category_id=article.category_id,
             slug="new-address",
         )
+
+
+def _put_in_first_section(article, user, body: str) -> None:  # noqa: ANN001
+    section = article.sections[0]
+    editing.update_section(
+        db.session,
+        article,
+        user,
+        section.id,
+        expected_version=section.version,
+        heading=section.heading,
+        body=body,
+    )
+    db.session.commit()
+    db.session.refresh(article)
+
+
+def test_publish_update_is_blocked_by_a_checklist_error(make_user, make_article):
+    editor = make_user(Role.EDITOR)
+    article = make_article(state="published")
+    published = article.published_revision_id
+    transitions = db.session.query(Transition).count()
+    _put_in_first_section(article, editor, "The vote was TK to four.")
+    version = article.version
+    with pytest.raises(ChecklistFailed) as failed:
+        workflow.apply(
+            db.session,
+            article,
+            "publish_update",
+            editor,
+            expected_version=version,
+            kind="update",
+        )
+    db.session.rollback()
+    # Severities written out, not read from RULES: a placeholder is an error.
+    assert ("placeholder", "error") in {
+        (f.rule, f.severity) for f in failed.value.findings
+    }
+    assert failed.value.message == "The checklist found 1 error to fix first."
+    db.session.expire_all()
+    db.session.refresh(article)
+    assert article.state == State.PUBLISHED
+    assert article.version == version
+    assert article.published_revision_id == published
+    assert "TK" not in article.published_revision.content
+    assert db.session.query(Transition).count() == transitions
+
+
+def test_publish_update_goes_ahead_over_a_warning(make_user, make_article):
+    """A doubled word is a warning (advice): the update is published."""
+    editor = make_user(Role.EDITOR)
+    article = make_article(state="published")
+    _put_in_first_section(article, editor, "The vote was was nine to four.")
+    from editorial.domain import checklist
+
+    found = checklist.check_article(article.working_content())
+    assert {(f.rule, f.severity) for f in found} == {("doubled-word", "warning")}
+    workflow.apply(
+        db.session,
+        article,
+        "publish_update",
+        editor,
+        expected_version=article.version,
+        kind="update",
+    )
+    db.session.commit()
+    db.session.refresh(article)
+    assert "was was nine" in article.published_revision.content
