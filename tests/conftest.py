@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -23,7 +24,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 
 from editorial import create_app
 from editorial.domain import editing
@@ -151,6 +152,25 @@ class FreshContextClient(FlaskClient):
             response = super().open(*args, **kwargs)
         db.session.expire_all()
         return response
+
+
+# Every engine a test opened a connection on, whichever app made it: a test
+# that builds an app of its own (a second host, a production app) must not
+# leave pooled connections for the garbage collector to find open later.
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember_engine(connection: Any) -> None:
+    _ENGINES.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _close_every_pool() -> Iterator[None]:
+    """After each test (and after its app fixture), close every pool it used."""
+    yield
+    for engine in list(_ENGINES):
+        engine.dispose()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from flask import Flask
 
 from editorial.domain.models import Role
 from editorial.extensions import db
-from tests.conftest import PASSWORD
+from tests.steps import login_with_token
 from tests.test_authz_sweep import _user, build_world, form_for, path_for, snapshot
 from tests.test_desk_helpers import parse
 
@@ -56,16 +56,6 @@ def _post_rules(app: Flask) -> list[tuple[str, str]]:
     )
 
 
-def _login(client, user) -> None:  # noqa: ANN001
-    page = client.get("/login")
-    token = parse(page).css_first('input[name="csrf_token"]').attributes["value"]
-    response = client.post(
-        "/login",
-        data={"username": user.username, "password": PASSWORD, "csrf_token": token},
-    )
-    assert response.status_code == 303
-
-
 def test_every_post_route_refuses_a_request_without_the_token(
     app, client, make_user, make_category, make_article
 ):
@@ -90,7 +80,7 @@ def test_every_post_route_refuses_a_request_without_the_token(
         (rule, endpoint, path_for(rule, world, "publish")) for rule, endpoint in rules
     ]
     forms = {rule: form_for(rule, world, "admin") for rule, _ in rules}
-    _login(client, users["admin"])
+    login_with_token(client, users["admin"])
     before, files = snapshot(), media_files(app)
     assert before["articles"] and before["users"] and before["comments"]
 

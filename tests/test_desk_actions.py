@@ -9,6 +9,7 @@ from editorial.domain import editing
 from editorial.domain.models import Article, Role, State, Transition
 from editorial.extensions import db
 from tests.conftest import PASSWORD
+from tests.steps import edit_first_section
 from tests.test_desk_helpers import block, error_for, is_fragment, parse
 
 HX = {"HX-Request": "true"}
@@ -348,18 +349,7 @@ def test_publish_update_refused_by_the_checklist(make_user, make_article, login_
     """A published article whose working copy says "TK" stays as published."""
     editor = make_user(Role.EDITOR)
     article = make_article(state="published")
-    section = article.sections[0]
-    editing.update_section(
-        db.session,
-        article,
-        editor,
-        section.id,
-        expected_version=section.version,
-        heading=section.heading,
-        body="The vote was TK to four.",
-    )
-    db.session.commit()
-    db.session.refresh(article)
+    edit_first_section(article, editor, "The vote was TK to four.")
     version, published = article.version, article.published_revision_id
     count = db.session.scalar(select(func.count()).select_from(Transition))
     client = login_as(editor)

@@ -6,6 +6,7 @@ import pytest
 
 from editorial.domain.models import Article, Role
 from editorial.extensions import db
+from tests.steps import login_with_token
 from tests.test_desk_helpers import parse
 
 
@@ -14,22 +15,10 @@ def app_config():
     return {"WTF_CSRF_ENABLED": True}
 
 
-def _login(client, user) -> None:  # noqa: ANN001
-    from tests.conftest import PASSWORD
-
-    page = client.get("/login")
-    token = parse(page).css_first('input[name="csrf_token"]').attributes["value"]
-    response = client.post(
-        "/login",
-        data={"username": user.username, "password": PASSWORD, "csrf_token": token},
-    )
-    assert response.status_code == 303
-
-
 def test_block_post_needs_the_token(client, make_user, make_article):
     author = make_user(Role.AUTHOR)
     article = make_article(author=author)
-    _login(client, author)
+    login_with_token(client, author)
     page = client.get(f"/desk/articles/{article.id}")
     tree = parse(page)
     token = tree.css_first('meta[name="csrf-token"]').attributes["content"]
@@ -68,7 +57,7 @@ def test_block_post_needs_the_token(client, make_user, make_article):
 def test_action_post_needs_the_token(client, make_user, make_article):
     author = make_user(Role.AUTHOR)
     article = make_article(author=author)
-    _login(client, author)
+    login_with_token(client, author)
     refused = client.post(
         f"/desk/articles/{article.id}/actions/submit",
         data={"version": article.version},

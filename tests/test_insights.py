@@ -9,27 +9,18 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from editorial.desk import charts
-from editorial.domain import insights, workflow
+from editorial.domain import insights
 from editorial.domain.models import Role
 from editorial.extensions import db
 from tests.conftest import count_queries
+from tests.steps import act
 
 TZ = "Europe/Berlin"
 NOW = datetime(2026, 3, 20, 11, 0)  # UTC; 12:00 in Berlin (CET, UTC+1)
 
 
 def _act(article, name, user, when, note=None):
-    db.session.refresh(article)
-    workflow.apply(
-        db.session,
-        article,
-        name,
-        user,
-        expected_version=article.version,
-        note=note,
-        now=when,
-    )
-    db.session.commit()
+    act(article, name, user, note=note, now=when)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from editorial.domain import notifications, workflow
 from editorial.domain.models import MailOutbox, Notification, Role, User
 from editorial.extensions import db
 from tests.conftest import count_queries
+from tests.steps import act
 
 
 @pytest.fixture
@@ -44,17 +45,7 @@ def _inbox() -> dict[str, list[str]]:
 
 
 def _act(article, name, user, note=None, kind=None):
-    db.session.refresh(article)
-    workflow.apply(
-        db.session,
-        article,
-        name,
-        user,
-        expected_version=article.version,
-        note=note,
-        kind=kind,
-    )
-    db.session.commit()
+    act(article, name, user, note=note, kind=kind)
 
 
 def test_submit_notifies_every_active_editor_and_admin(make_article, people):

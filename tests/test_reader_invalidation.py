@@ -12,12 +12,13 @@ import time
 import pytest
 from flask import Flask
 
-from editorial.domain import editing, workflow
+from editorial.domain import workflow
 from editorial.domain.signals import LISTINGS
 from editorial.extensions import db
 from editorial.reader import fragments
 from editorial.web.page_cache import PAGE_PREFIX, release_lock, try_lock
 from tests.conftest import count_queries
+from tests.steps import act, edit_first_section
 
 
 def _warm(client, *paths: str) -> None:
@@ -34,32 +35,11 @@ def _statements(client, path: str) -> tuple[list[str], str]:
     return statements, response.get_data(as_text=True)
 
 
-def _change_body(article, user, text: str) -> None:
-    db.session.refresh(article)
-    section = article.sections[0]
-    editing.update_section(
-        db.session,
-        article,
-        user,
-        section.id,
-        expected_version=section.version,
-        heading=section.heading,
-        body=text,
-    )
-    db.session.commit()
+_change_body = edit_first_section
 
 
 def _publish_update(article, editor, **kwargs) -> None:
-    db.session.refresh(article)
-    workflow.apply(
-        db.session,
-        article,
-        "publish_update",
-        editor,
-        expected_version=article.version,
-        **kwargs,
-    )
-    db.session.commit()
+    act(article, "publish_update", editor, **kwargs)
 
 
 def test_a_body_only_update_on_a_leaves_every_other_page_warm(

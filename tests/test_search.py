@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 from editorial.domain import editing, search, workflow
 from editorial.domain.models import SearchDocument, utcnow
 from editorial.extensions import db
+from tests.steps import edit_first_section
 
 
 @pytest.fixture
@@ -244,17 +245,7 @@ def test_index_follows_publish_update_and_unpublish(app, write, editor):
     article = write("Orchard", "Apples this year.")
     hits, total = search.search(db.session, "apples", 1, 10)
     assert total == 1 and hits[0].article_id == article.id
-    section = article.sections[0]
-    editing.update_section(
-        db.session,
-        article,
-        editor,
-        section.id,
-        expected_version=section.version,
-        heading=section.heading,
-        body="Pears this year.",
-    )
-    db.session.refresh(article)
+    edit_first_section(article, editor, "Pears this year.")
     # The working copy is not searchable until it is published.
     assert search.search(db.session, "pears", 1, 10) == ([], 0)
     workflow.apply(

@@ -19,6 +19,7 @@ from editorial.domain.errors import (
 )
 from editorial.domain.models import Revision, Role, State, Transition, utcnow
 from editorial.extensions import db
+from tests.steps import act, edit_first_section
 
 ACTORS = ("anonymous", "own_author", "other_author", "editor", "admin")
 ACTIONS = (
@@ -453,27 +454,12 @@ def test_slug_fixed_after_first_publication(make_user, make_article):
         )
 
 
-def _put_in_first_section(article, user, body: str) -> None:  # noqa: ANN001
-    section = article.sections[0]
-    editing.update_section(
-        db.session,
-        article,
-        user,
-        section.id,
-        expected_version=section.version,
-        heading=section.heading,
-        body=body,
-    )
-    db.session.commit()
-    db.session.refresh(article)
-
-
 def test_publish_update_is_blocked_by_a_checklist_error(make_user, make_article):
     editor = make_user(Role.EDITOR)
     article = make_article(state="published")
     published = article.published_revision_id
     transitions = db.session.query(Transition).count()
-    _put_in_first_section(article, editor, "The vote was TK to four.")
+    edit_first_section(article, editor, "The vote was TK to four.")
     version = article.version
     with pytest.raises(ChecklistFailed) as failed:
         workflow.apply(
@@ -503,19 +489,11 @@ def test_publish_update_goes_ahead_over_a_warning(make_user, make_article):
     """A doubled word is a warning (advice): the update is published."""
     editor = make_user(Role.EDITOR)
     article = make_article(state="published")
-    _put_in_first_section(article, editor, "The vote was was nine to four.")
+    edit_first_section(article, editor, "The vote was was nine to four.")
     from editorial.domain import checklist
 
     found = checklist.check_article(article.working_content())
     assert {(f.rule, f.severity) for f in found} == {("doubled-word", "warning")}
-    workflow.apply(
-        db.session,
-        article,
-        "publish_update",
-        editor,
-        expected_version=article.version,
-        kind="update",
-    )
-    db.session.commit()
+    act(article, "publish_update", editor, kind="update")
     db.session.refresh(article)
     assert "was was nine" in article.published_revision.content
