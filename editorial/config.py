@@ -64,6 +64,10 @@ def load(instance_path: Path) -> dict[str, Any]:
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or None,
         "MEDIA_S3_URL": os.environ.get("MEDIA_S3_URL") or None,
         "SESSION_COOKIE_HTTPONLY": True,
+        # The cookie is sent only when the session changed. Refreshed on every
+        # response, a background poll that started before an action answered
+        # would send back the older cookie and wipe the action's flash message.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE"),
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -105,6 +105,51 @@ def test_idle_session_times_out(client, make_user, login_as, app):
     assert response.headers["Location"].startswith("/login")
 
 
+def _ping(client, article) -> object:  # noqa: ANN001
+    return client.post(
+        f"/desk/articles/{article.id}/presence",
+        data={"block": "summary"},
+        headers={"HX-Request": "true"},
+    )
+
+
+def test_a_background_ping_never_rewrites_the_session_cookie(
+    client, make_user, make_article, login_as
+):
+    """A ping that answers after an action must not send back an older cookie:
+    that would wipe the action's flash message (and could undo a login)."""
+    author = make_user(Role.AUTHOR)
+    article = make_article(author=author)
+    login_as(author)
+    client.get("/desk/")  # stamps the session's last activity
+    with client.session_transaction() as sess:
+        sess["seen"] -= 120  # the once-a-minute activity stamp is due
+    response = _ping(client, article)
+    assert "Also here" not in response.get_data(as_text=True)  # alone here
+    assert "presence" in response.get_data(as_text=True)
+    assert response.headers.get("Set-Cookie") is None
+    # A page the user asked for is activity: it is stamped and sent.
+    assert "session=" in client.get("/desk/").headers.get("Set-Cookie", "")
+
+
+def test_pings_alone_do_not_keep_an_idle_session_alive(
+    client, make_user, make_article, login_as, app
+):
+    author = make_user(Role.AUTHOR)
+    article = make_article(author=author)
+    login_as(author)
+    client.get("/desk/")
+    with client.session_transaction() as sess:
+        sess["seen"] -= app.config["IDLE_TIMEOUT_SECONDS"] - 30  # nearly idle
+    for _ in range(3):
+        _ping(client, article)
+    with client.session_transaction() as sess:
+        sess["seen"] -= 60  # a minute later, only pings in between
+    response = client.get("/desk/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
 def test_oversized_request_gets_a_friendly_413(client):
     response = client.post("/login", data={"username": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413

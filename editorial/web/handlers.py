@@ -37,6 +37,10 @@ log = logging.getLogger("editorial")
 # htmx 2 sends these; a boosted request or a history restore wants a whole page.
 _DESK_PREFIXES = ("/desk", "/login", "/logout", "/account")
 _SESSION_PATHS = _DESK_PREFIXES
+# Requests the page sends by itself (the editor's presence ping every few
+# seconds): they are not the user's activity, so they neither keep an idle
+# session alive nor rewrite the session cookie.
+_BACKGROUND_ENDPOINTS = frozenset({"desk.ping_presence", "desk.leave_presence"})
 
 
 def _load_user(user_id: str) -> User | None:
@@ -94,6 +98,8 @@ def _idle_timeout() -> None:
     if isinstance(last, int) and now - last > limit:
         logout_user()
         session.clear()
+        return
+    if request.endpoint in _BACKGROUND_ENDPOINTS:
         return
     # Written at most once a minute, so the cookie is not rewritten on every request.
     if not isinstance(last, int) or now - last > 60:
