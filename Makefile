@@ -58,8 +58,9 @@ browser:
 ## make test: dev dependencies, browser, the whole suite: on $(JOBS) parallel
 ## workers (each with a database of its own), then the few `serial` tests alone.
 JOBS ?= 2
+TEST_MARKS ?= not serial
 test: dev browser
-	$(BIN)/python -m pytest -n $(JOBS) -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) -m "$(TEST_MARKS)" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS)
 
 ## make screenshots: desk and reader pages at 1280x800 and 390x844 into screenshots/
