@@ -274,11 +274,14 @@ class World:
     unused: Media | None = None  # an image no article uses
 
 
-def _tiny_png(shade: int) -> bytes:
+def _tiny_png(n: int, purpose: int) -> bytes:
+    """A PNG no other call makes: the library keeps one copy of equal bytes, so
+    an upload that repeated an earlier world's image would add no rows."""
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("RGB", (64, 36), (shade, 90, 160)).save(out, "PNG")
+    colour = (n % 256, n // 256 % 256, purpose)
+    Image.new("RGB", (64, 36), colour).save(out, "PNG")
     return out.getvalue()
 
 
@@ -288,7 +291,7 @@ def _with_images(world: World, state: str) -> None:
     storage = web_media.storage()
     n = next(_fresh)
     world.unused, _ = images.store_upload(
-        db.session, storage, author, data=_tiny_png(n % 200), filename="spare.png"
+        db.session, storage, author, data=_tiny_png(n, 10), filename="spare.png"
     )
     article = world.article
     if state == "scheduled":
@@ -301,7 +304,7 @@ def _with_images(world: World, state: str) -> None:
         article,
         editor,
         expected_version=article.lead_image_version,
-        data=_tiny_png(n % 200 + 50),
+        data=_tiny_png(n, 20),
         filename="lead.png",
         alt="A river in the evening light",
         caption="",
@@ -469,7 +472,7 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
             "caption": "The regatta ended late.",
             "credit": "Photo: Desk",
             "media": world.unused.id,
-            "image": (io.BytesIO(_tiny_png(n % 200 + 100)), f"upload-{n}.png"),
+            "image": (io.BytesIO(_tiny_png(n, 30)), f"upload-{n}.png"),
         }
     if rule.endswith("/previews"):
         return {"valid_for": "24"}
