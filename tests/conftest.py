@@ -277,17 +277,25 @@ def fill_article(article: Article, user: User) -> Article:
         "A review follows in the spring.",
     ):
         s.refresh(article)
-        editing.add_takeaway(
-            s, article, user, expected_version=article.takeaways_version, text=text_
+        editing.add_item(
+            s,
+            article,
+            user,
+            "takeaways",
+            expected_version=article.takeaways_version,
+            values={"takeaway": text_},
         )
     s.refresh(article)
-    editing.add_faq(
+    editing.add_item(
         s,
         article,
         user,
+        "faqs",
         expected_version=article.faqs_version,
-        question="When does the budget take effect?",
-        answer="In January.",
+        values={
+            "question": "When does the budget take effect?",
+            "answer": "In January.",
+        },
     )
     s.refresh(article)
     return article

@@ -450,13 +450,13 @@ def test_unknown_category_is_refused(client_author, article):
 def test_eleventh_question_is_refused(client_author, article, author):
     for n in range(9):
         a = fresh(article)
-        editing.add_faq(
+        editing.add_item(
             db.session,
             a,
             author,
+            "faqs",
             expected_version=a.faqs_version,
-            question=f"Question {n}?",
-            answer="Yes.",
+            values={"question": f"Question {n}?", "answer": "Yes."},
         )
     db.session.commit()
     assert len(fresh(article).faqs) == 10
@@ -650,22 +650,23 @@ def test_editor_statement_count_is_constant(make_article, author, client_author)
         )
     for n in range(4):
         a = fresh(large)
-        editing.add_takeaway(
+        editing.add_item(
             db.session,
             a,
             author,
+            "takeaways",
             expected_version=a.takeaways_version,
-            text=f"Extra {n}.",
+            values={"takeaway": f"Extra {n}."},
         )
     for n in range(8):
         a = fresh(large)
-        editing.add_faq(
+        editing.add_item(
             db.session,
             a,
             author,
+            "faqs",
             expected_version=a.faqs_version,
-            question=f"Q{n}?",
-            answer="A.",
+            values={"question": f"Q{n}?", "answer": "A."},
         )
     db.session.commit()
     counts = []
@@ -741,13 +742,13 @@ def test_every_block_post_endpoint(
     client_author, article, author, path, root, anchor, htmx
 ):
     a = fresh(article)
-    editing.add_faq(
+    editing.add_item(
         db.session,
         a,
         author,
+        "faqs",
         expected_version=a.faqs_version,
-        question="Second?",
-        answer="Yes.",
+        values={"question": "Second?", "answer": "Yes."},
     )
     db.session.commit()
     a = fresh(article)

@@ -169,12 +169,13 @@ def test_parallel_add_takeaway_at_the_cap_adds_one(app, make_user, make_article)
     article = make_article(author=author)  # three takeaways
     for n in range(3, 6):
         db.session.refresh(article)
-        editing.add_takeaway(
+        editing.add_item(
             db.session,
             article,
             author,
+            "takeaways",
             expected_version=article.takeaways_version,
-            text=f"Point {n}.",
+            values={"takeaway": f"Point {n}."},
         )
         db.session.commit()
     db.session.refresh(article)

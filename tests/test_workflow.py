@@ -313,12 +313,13 @@ def test_saves_of_different_blocks_from_same_start_both_succeed(
     editing.update_summary(
         db.session, article, author, expected_version=summary_v, summary="New summary."
     )
-    editing.add_takeaway(
+    editing.add_item(
         db.session,
         article,
         editor,
+        "takeaways",
         expected_version=takeaways_v,
-        text="A fourth point.",
+        values={"takeaway": "A fourth point."},
     )
     editing.update_meta(
         db.session,

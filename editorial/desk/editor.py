@@ -19,6 +19,7 @@ from editorial.desk import bp
 from editorial.desk.presence import colleagues, presence_store
 from editorial.desk.views import category_choices
 from editorial.domain import (
+    blocks,
     checklist,
     comments,
     editing,
@@ -136,6 +137,7 @@ def _context(
         "pending": pending or Pending(),
         "preview_url": preview_path(article.id),
         "limits": limits,
+        "blocks": blocks,
         "poll_seconds": current_app.config["PRESENCE_POLL_SECONDS"],
         "site_timezone": current_app.config["SITE_TIMEZONE"],
         "local_input_value": scheduling.local_input_value,
@@ -465,20 +467,22 @@ def _direction() -> str:
     return direction
 
 
-# --- takeaways and questions: lists under one version ---------------------------
+# --- list blocks (takeaways, questions): one implementation per registry row ---
+#
+# Each list block of the registry gets the same seven routes under its path
+# (/takeaways, /questions), with endpoint names from its item noun
+# (add_takeaway, update_question, …).
 
 
 def _list_conflict(
-    kind: str, item_id: int | None
+    kind: blocks.BlockKind, item_id: int | None
 ) -> Callable[[Article, Pending], tuple[str, str | None]]:
     """After a list conflict: an edited item that is gone moves its text into
     the "add" form, so the words are kept and can be added again."""
-    block = "takeaways_block" if kind == "takeaway" else "faqs_block"
-    items_of = (lambda a: a.takeaways) if kind == "takeaway" else (lambda a: a.faqs)
 
     def on_conflict(article: Article, pending: Pending) -> tuple[str, str | None]:
-        if item_id is not None and item_id not in {i.id for i in items_of(article)}:
-            pending.form = f"{kind}-new"
+        if item_id is not None and _item(article, kind, item_id) is None:
+            pending.form = f"{kind.item}-new"
             pending.theirs = None
             assert pending.conflict is not None
             pending.conflict.message = (
@@ -486,133 +490,132 @@ def _list_conflict(
                 f"{pending.conflict.changed_by or 'someone else'}: the item you "
                 "edited was removed. Your text is in the field below."
             )
-        return block, None
+        return kind.template_block, None
 
     return on_conflict
 
 
-def _item_theirs(kind: str, item_id: int) -> Callable[[Article], Any]:
+def _item(article: Article, kind: blocks.BlockKind, item_id: int) -> Any:
+    items = getattr(article, kind.key)
+    return next((item for item in items if item.id == item_id), None)
+
+
+def _item_theirs(kind: blocks.BlockKind, item_id: int) -> Callable[[Article], Any]:
     def theirs(article: Article) -> list[tuple[str, str]] | None:
-        if kind == "takeaway":
-            for item in article.takeaways:
-                if item.id == item_id:
-                    return [("Takeaway", item.text)]
-        else:
-            for item in article.faqs:
-                if item.id == item_id:
-                    return [("Question", item.question), ("Answer", item.answer)]
-        return None
+        item = _item(article, kind, item_id)
+        if item is None:
+            return None
+        return [(spec.label, getattr(item, spec.column)) for spec in kind.fields]
 
     return theirs
 
 
 def _list_save(
     article_id: int,
-    kind: str,
+    kind: blocks.BlockKind,
     form: str,
     saved: str,
     change: Callable[[Article], None],
     item_id: int | None = None,
 ) -> Response:
-    block, anchor = (
-        ("takeaways_block", "takeaways-block")
-        if kind == "takeaway"
-        else ("faqs_block", "faqs-block")
-    )
     return _save(
         article_id,
-        block=block,
+        block=kind.template_block,
         form=form,
-        anchor=anchor,
-        saved=saved,
+        anchor=kind.anchor,
+        saved=f"{kind.item_label} {saved}.",
         change=change,
         on_conflict=_list_conflict(kind, item_id),
         theirs=_item_theirs(kind, item_id) if item_id is not None else None,
     )
 
 
-@bp.get("/articles/<int:article_id>/takeaways")
-def show_takeaways(article_id: int):
-    """Key takeaways, as saved."""
-    return _show_or_edit(article_id, "takeaways_block", "show")
+def _item_form(kind: blocks.BlockKind) -> dict[str, str]:
+    return {spec.name: request.form.get(spec.name, "") for spec in kind.fields}
 
 
-@bp.get("/articles/<int:article_id>/takeaways/edit")
-def edit_takeaways(article_id: int):
-    """Key takeaways, as forms (also "Use theirs" after a conflict)."""
-    return _show_or_edit(article_id, "takeaways_block", "edit")
+def show_list(article_id: int, kind: str):
+    """The list, as saved."""
+    return _show_or_edit(article_id, blocks.BY_KEY[kind].template_block, "show")
 
 
-@bp.post("/articles/<int:article_id>/takeaways")
-def add_takeaway(article_id: int):
-    """Add the text typed in the Takeaway field as a new point."""
+def edit_list(article_id: int, kind: str):
+    """The list, as forms (also "Use theirs" after a conflict)."""
+    return _show_or_edit(article_id, blocks.BY_KEY[kind].template_block, "edit")
+
+
+def add_list_item(article_id: int, kind: str):
+    """Add what was typed in the "add" form as a new item."""
+    block = blocks.BY_KEY[kind]
     return _list_save(
         article_id,
-        "takeaway",
-        "takeaway-new",
-        "Takeaway added.",
-        lambda article: editing.add_takeaway(
+        block,
+        f"{block.item}-new",
+        "added",
+        lambda article: editing.add_item(
             db.session,
             article,
             current_user,
+            kind,
             expected_version=_version(),
-            text=request.form.get("takeaway", ""),
+            values=_item_form(block),
         ),
     )
 
 
-@bp.post("/articles/<int:article_id>/takeaways/<int:item_id>")
-def update_takeaway(article_id: int, item_id: int):
-    """Change one takeaway in place."""
+def update_list_item(article_id: int, item_id: int, kind: str):
+    """Change one item in place."""
+    block = blocks.BY_KEY[kind]
     return _list_save(
         article_id,
-        "takeaway",
-        f"takeaway-{item_id}",
-        "Takeaway saved.",
-        lambda article: editing.update_takeaway(
+        block,
+        f"{block.item}-{item_id}",
+        "saved",
+        lambda article: editing.update_item(
             db.session,
             article,
             current_user,
+            kind,
             item_id,
             expected_version=_version(),
-            text=request.form.get("takeaway", ""),
+            values=_item_form(block),
         ),
         item_id,
     )
 
 
-@bp.post("/articles/<int:article_id>/takeaways/<int:item_id>/delete")
-def delete_takeaway(article_id: int, item_id: int):
-    """Remove one takeaway, unless the list changed since it was shown."""
+def delete_list_item(article_id: int, item_id: int, kind: str):
+    """Remove one item, unless the list changed since it was shown."""
+    block = blocks.BY_KEY[kind]
     return _list_save(
         article_id,
-        "takeaway",
-        "takeaway-list",
-        "Takeaway removed.",
+        block,
+        f"{block.item}-list",
+        "removed",
         lambda article: editing.remove_item(
             db.session,
             article,
             current_user,
-            "takeaways",
+            kind,
             item_id,
             expected_version=_version(),
         ),
     )
 
 
-@bp.post("/articles/<int:article_id>/takeaways/<int:item_id>/move")
-def move_takeaway(article_id: int, item_id: int):
-    """Move one takeaway up or down."""
+def move_list_item(article_id: int, item_id: int, kind: str):
+    """Move one item up or down."""
+    block = blocks.BY_KEY[kind]
     return _list_save(
         article_id,
-        "takeaway",
-        "takeaway-list",
-        "Takeaway moved.",
+        block,
+        f"{block.item}-list",
+        "moved",
         lambda article: editing.move_item(
             db.session,
             article,
             current_user,
-            "takeaways",
+            kind,
             item_id,
             _direction(),
             expected_version=_version(),
@@ -620,95 +623,22 @@ def move_takeaway(article_id: int, item_id: int):
     )
 
 
-@bp.get("/articles/<int:article_id>/questions")
-def show_questions(article_id: int):
-    """People also ask, as saved."""
-    return _show_or_edit(article_id, "faqs_block", "show")
+def _register_list_routes(kind: blocks.BlockKind) -> None:
+    base = f"/articles/<int:article_id>/{kind.path}"
+    item = f"{base}/<int:item_id>"
+    for rule, name, view, method in (
+        (base, f"show_{kind.path}", show_list, "GET"),
+        (f"{base}/edit", f"edit_{kind.path}", edit_list, "GET"),
+        (base, f"add_{kind.item}", add_list_item, "POST"),
+        (item, f"update_{kind.item}", update_list_item, "POST"),
+        (f"{item}/delete", f"delete_{kind.item}", delete_list_item, "POST"),
+        (f"{item}/move", f"move_{kind.item}", move_list_item, "POST"),
+    ):
+        bp.add_url_rule(rule, name, view, methods=[method], defaults={"kind": kind.key})
 
 
-@bp.get("/articles/<int:article_id>/questions/edit")
-def edit_questions(article_id: int):
-    """People also ask, as forms (also "Use theirs" after a conflict)."""
-    return _show_or_edit(article_id, "faqs_block", "edit")
-
-
-@bp.post("/articles/<int:article_id>/questions")
-def add_question(article_id: int):
-    """Add a question and its answer."""
-    return _list_save(
-        article_id,
-        "question",
-        "question-new",
-        "Question added.",
-        lambda article: editing.add_faq(
-            db.session,
-            article,
-            current_user,
-            expected_version=_version(),
-            question=request.form.get("question", ""),
-            answer=request.form.get("answer", ""),
-        ),
-    )
-
-
-@bp.post("/articles/<int:article_id>/questions/<int:item_id>")
-def update_question(article_id: int, item_id: int):
-    """Change one question and answer in place."""
-    return _list_save(
-        article_id,
-        "question",
-        f"question-{item_id}",
-        "Question saved.",
-        lambda article: editing.update_faq(
-            db.session,
-            article,
-            current_user,
-            item_id,
-            expected_version=_version(),
-            question=request.form.get("question", ""),
-            answer=request.form.get("answer", ""),
-        ),
-        item_id,
-    )
-
-
-@bp.post("/articles/<int:article_id>/questions/<int:item_id>/delete")
-def delete_question(article_id: int, item_id: int):
-    """Remove one question, unless the list changed since it was shown."""
-    return _list_save(
-        article_id,
-        "question",
-        "question-list",
-        "Question removed.",
-        lambda article: editing.remove_item(
-            db.session,
-            article,
-            current_user,
-            "faqs",
-            item_id,
-            expected_version=_version(),
-        ),
-    )
-
-
-@bp.post("/articles/<int:article_id>/questions/<int:item_id>/move")
-def move_question(article_id: int, item_id: int):
-    """Move one question up or down."""
-    return _list_save(
-        article_id,
-        "question",
-        "question-list",
-        "Question moved.",
-        lambda article: editing.move_item(
-            db.session,
-            article,
-            current_user,
-            "faqs",
-            item_id,
-            _direction(),
-            expected_version=_version(),
-        ),
-    )
+for _kind in blocks.LISTS:
+    _register_list_routes(_kind)
 
 
 # --- checklist and workflow ------------------------------------------------------

@@ -360,33 +360,40 @@ def _write(
             )
         ):
             session.refresh(article)
-            editing.add_takeaway(
+            editing.add_item(
                 session,
                 article,
                 author,
+                "takeaways",
                 expected_version=article.takeaways_version,
-                text=text,
                 now=when + timedelta(seconds=n),
+                values={"takeaway": text},
             )
         session.refresh(article)
-        editing.add_faq(
+        editing.add_item(
             session,
             article,
             author,
+            "faqs",
             expected_version=article.faqs_version,
-            question=f"Who is affected by the change to {topic}?",
-            answer=fact,
             now=when,
+            values={
+                "question": f"Who is affected by the change to {topic}?",
+                "answer": fact,
+            },
         )
         session.refresh(article)
-        editing.add_faq(
+        editing.add_item(
             session,
             article,
             author,
+            "faqs",
             expected_version=article.faqs_version,
-            question="Where can readers follow the review?",
-            answer=f"Our {category.name} section will report on each meeting.",
             now=when,
+            values={
+                "question": "Where can readers follow the review?",
+                "answer": f"Our {category.name} section will report on each meeting.",
+            },
         )
     session.refresh(article)
     return article

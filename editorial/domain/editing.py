@@ -10,13 +10,14 @@ Flask import; nothing here commits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from editorial.domain import blocks
 from editorial.domain import content as limits
 from editorial.domain.content import DEFAULT_SECTION_HEADINGS
 from editorial.domain.errors import InvalidInput, NotAllowed, NotFound, StaleBlock
@@ -33,16 +34,6 @@ from editorial.domain.models import (
 )
 from editorial.domain.policy import Permission, Scope, can, edit_rule
 from editorial.domain.rendering import slugify
-
-# Human names of blocks, for messages ("Quick summary was changed by …").
-BLOCK_LABELS = {
-    "meta": "Title and category",
-    "summary": "Quick summary",
-    "takeaways": "Key takeaways",
-    "faqs": "People also ask",
-    "lead_image": "Lead image",
-}
-
 
 # --- reading ---------------------------------------------------------------------
 
@@ -160,7 +151,6 @@ def update_meta(
         article,
         user,
         "meta",
-        Article.meta_version,
         expected_version,
         values,
         now,
@@ -186,7 +176,6 @@ def update_summary(
         article,
         user,
         "summary",
-        Article.summary_version,
         expected_version,
         {"summary": summary},
         now,
@@ -231,7 +220,6 @@ def update_lead_image(
         article,
         user,
         "lead_image",
-        Article.lead_image_version,
         expected_version,
         {"lead_image_id": media_id, **values},
         now,
@@ -361,101 +349,85 @@ def move_section(
         _touch(session, article, user, "sections", now)
 
 
-# --- takeaways and FAQ: whole lists under one version ---------------------------
+# --- takeaways and FAQ: lists of items under one version ------------------------
 
-
-def add_takeaway(
-    session: Session,
-    article: Article,
-    user: User,
-    *,
-    expected_version: int,
-    text: str,
-    now: datetime | None = None,
-) -> None:
-    """Append a Key Takeaways item."""
-    ensure_may_edit(user, article)
-    text = _required(text, "takeaway", "Takeaway", limits.TAKEAWAY_MAX)
-    count = _count(session, Takeaway, article.id)
-    if count >= limits.TAKEAWAYS_MAX:
-        raise InvalidInput(
-            "takeaway", f"Key takeaways hold at most {limits.TAKEAWAYS_MAX} points."
-        )
-    _claim_list(session, article, user, "takeaways", expected_version)
-    session.add(Takeaway(article_id=article.id, position=count, text=text))
-    _finish_list(session, article, user, "takeaways", now)
-
-
-def update_takeaway(
-    session: Session,
-    article: Article,
-    user: User,
-    item_id: int,
-    *,
-    expected_version: int,
-    text: str,
-    now: datetime | None = None,
-) -> None:
-    """Change one takeaway's text."""
-    ensure_may_edit(user, article)
-    text = _required(text, "takeaway", "Takeaway", limits.TAKEAWAY_MAX)
-    item = _claim_item(
-        session, article, user, Takeaway, item_id, "takeaways", expected_version
-    )
-    item.text = text
-    _finish_list(session, article, user, "takeaways", now)
-
-
-def add_faq(
-    session: Session,
-    article: Article,
-    user: User,
-    *,
-    expected_version: int,
-    question: str,
-    answer: str,
-    now: datetime | None = None,
-) -> None:
-    """Append a People Also Ask pair."""
-    ensure_may_edit(user, article)
-    question, answer = _faq_values(question, answer)
-    count = _count(session, FaqItem, article.id)
-    if count >= limits.FAQ_MAX:
-        raise InvalidInput(
-            "question", f"People also ask holds at most {limits.FAQ_MAX} questions."
-        )
-    _claim_list(session, article, user, "faqs", expected_version)
-    session.add(
-        FaqItem(article_id=article.id, position=count, question=question, answer=answer)
-    )
-    _finish_list(session, article, user, "faqs", now)
-
-
-def update_faq(
-    session: Session,
-    article: Article,
-    user: User,
-    item_id: int,
-    *,
-    expected_version: int,
-    question: str,
-    answer: str,
-    now: datetime | None = None,
-) -> None:
-    """Change one question and answer."""
-    ensure_may_edit(user, article)
-    question, answer = _faq_values(question, answer)
-    item = _claim_item(
-        session, article, user, FaqItem, item_id, "faqs", expected_version
-    )
-    item.question, item.answer = question, answer
-    _finish_list(session, article, user, "faqs", now)
-
-
-LIST_MODELS: dict[str, type[Takeaway] | type[FaqItem]] = {
-    "takeaways": Takeaway,
-    "faqs": FaqItem,
+# The rows of each list block of the registry.
+ITEM_MODELS: dict[str, type[Takeaway] | type[FaqItem]] = {
+    blocks.TAKEAWAYS.key: Takeaway,
+    blocks.FAQS.key: FaqItem,
 }
+
+
+def add_item(
+    session: Session,
+    article: Article,
+    user: User,
+    block: str,
+    *,
+    expected_version: int,
+    values: Mapping[str, Any],
+    now: datetime | None = None,
+) -> None:
+    """Append an item to a list block ("takeaways" or "faqs"): `values` holds
+    each of the block's fields by its form name."""
+    kind = _list_kind(block)
+    ensure_may_edit(user, article)
+    cleaned = item_values(kind, values)
+    model = ITEM_MODELS[kind.key]
+    count = _count(session, model, article.id)
+    if count >= kind.max_items:
+        raise InvalidInput(kind.fields[0].name, kind.too_many)
+    _claim_list(session, article, user, kind.key, expected_version)
+    session.add(model(article_id=article.id, position=count, **cleaned))
+    _finish_list(session, article, user, kind.key, now)
+
+
+def update_item(
+    session: Session,
+    article: Article,
+    user: User,
+    block: str,
+    item_id: int,
+    *,
+    expected_version: int,
+    values: Mapping[str, Any],
+    now: datetime | None = None,
+) -> None:
+    """Change one item of a list block in place."""
+    kind = _list_kind(block)
+    ensure_may_edit(user, article)
+    cleaned = item_values(kind, values)
+    model = ITEM_MODELS[kind.key]
+    item = _claim_item(
+        session, article, user, model, item_id, kind.key, expected_version
+    )
+    for column, value in cleaned.items():
+        setattr(item, column, value)
+    _finish_list(session, article, user, kind.key, now)
+
+
+def item_values(kind: blocks.BlockKind, values: Mapping[str, Any]) -> dict[str, str]:
+    """A list item's fields, cleaned and checked, by column."""
+    cleaned = {}
+    for spec in kind.fields:
+        raw = values.get(spec.name, "")
+        text = (
+            _required(raw, spec.name, spec.label, spec.limit)
+            if spec.required
+            else _clean(raw).strip()
+        )
+        _max(text, spec.name, spec.label, spec.limit)
+        if spec.ends_with and not text.endswith(spec.ends_with):
+            raise InvalidInput(spec.name, spec.ends_with_message)
+        cleaned[spec.column] = text
+    return cleaned
+
+
+def _list_kind(block: str) -> blocks.BlockKind:
+    kind = blocks.BY_KEY[block]
+    if not kind.listed:
+        raise ValueError(f"{block!r} is not a list block")
+    return kind
 
 
 def remove_item(
@@ -470,7 +442,7 @@ def remove_item(
 ) -> None:
     """Remove a takeaway or question (`block` is "takeaways" or "faqs")."""
     ensure_may_edit(user, article)
-    model = LIST_MODELS[block]
+    model = ITEM_MODELS[_list_kind(block).key]
     item = _claim_item(session, article, user, model, item_id, block, expected_version)
     session.delete(item)
     session.flush()
@@ -491,7 +463,7 @@ def move_item(
 ) -> None:
     """Move a takeaway or question one place "up" or "down"."""
     ensure_may_edit(user, article)
-    model = LIST_MODELS[block]
+    model = ITEM_MODELS[_list_kind(block).key]
     _claim_item(session, article, user, model, item_id, block, expected_version)
     ids = _ordered_ids(session, model, article.id)
     _swap(ids, item_id, direction)
@@ -583,14 +555,6 @@ def _section_values(heading: Any, body: Any) -> tuple[str, str]:
     return heading, body
 
 
-def _faq_values(question: Any, answer: Any) -> tuple[str, str]:
-    question = _required(question, "question", "Question", limits.QUESTION_MAX)
-    if not question.endswith("?"):
-        raise InvalidInput("question", "A question must end with “?”.")
-    answer = _required(answer, "answer", "Answer", limits.ANSWER_MAX)
-    return question, answer
-
-
 def _active_category(
     session: Session, category_id: Any, keep: int | None = None
 ) -> Category:
@@ -624,7 +588,7 @@ def _raise_stale(
     session: Session, article: Article, block: str, *, exists: bool
 ) -> None:
     who, when = block_changed_by(session, article.id, block if exists else "sections")
-    label = BLOCK_LABELS.get(block, "This section")
+    label = "This section" if block.startswith("section:") else blocks.label_of(block)
     raise StaleBlock(label, changed_by=who, changed_at=when, removed=not exists)
 
 
@@ -633,12 +597,12 @@ def _save_block(
     article: Article,
     user: User,
     block: str,
-    version_col: InstrumentedAttribute[int],
     expected_version: int,
     values: dict[str, Any],
     now: datetime | None,
 ) -> None:
     """UPDATE an article-level block only if its version is still the one seen."""
+    version_col = _version_column(block)
     now = now or utcnow()
     matched = session.execute(
         update(Article)
@@ -680,7 +644,7 @@ def _claim_list(
     session: Session, article: Article, user: User, block: str, expected_version: int
 ) -> None:
     """Take the list's version (takeaways or FAQ), or raise StaleBlock."""
-    col = Article.takeaways_version if block == "takeaways" else Article.faqs_version
+    col = _version_column(block)
     matched = session.execute(
         update(Article)
         .where(Article.id == article.id, col == expected_version)
@@ -784,12 +748,8 @@ def _write_revision(
     return revision
 
 
-def column_of(block: str) -> ColumnElement[int]:
-    """The version column of an article-level block (for forms and views)."""
-    return {
-        "meta": Article.meta_version,
-        "summary": Article.summary_version,
-        "takeaways": Article.takeaways_version,
-        "faqs": Article.faqs_version,
-        "lead_image": Article.lead_image_version,
-    }[block]
+def _version_column(block: str) -> InstrumentedAttribute[int]:
+    """The Article column that holds an article-level block's version."""
+    version = blocks.BY_KEY[block].version
+    assert version is not None, block
+    return getattr(Article, version)

@@ -164,24 +164,25 @@ def write_article(
             )
         for text in TAKEAWAYS:
             session.refresh(article)
-            editing.add_takeaway(
+            editing.add_item(
                 session,
                 article,
                 writer,
+                "takeaways",
                 expected_version=article.takeaways_version,
-                text=text,
                 now=when,
+                values={"takeaway": text},
             )
         for question, answer in QUESTIONS:
             session.refresh(article)
-            editing.add_faq(
+            editing.add_item(
                 session,
                 article,
                 writer,
+                "faqs",
                 expected_version=article.faqs_version,
-                question=question,
-                answer=answer,
                 now=when,
+                values={"question": question, "answer": answer},
             )
         session.refresh(article)
         if state in ("review", "published"):
