@@ -253,10 +253,10 @@ def test_retired_category_is_not_offered_for_new_articles(
 def test_large_groups_are_counted_only_up_to_a_cap(
     client, make_user, make_article, login_as, monkeypatch
 ):
-    from editorial.desk import views
+    from editorial.desk import queries
 
-    monkeypatch.setattr(views, "COUNT_CAP", 3)
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
     author = make_user(Role.AUTHOR)
     for n in range(5):
         make_article(author=author, title=f"Capped draft {n}", filled=False)

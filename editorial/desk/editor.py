@@ -30,6 +30,7 @@ from editorial.domain import (
 from editorial.domain import content as limits
 from editorial.domain.errors import (
     ChecklistFailed,
+    DomainError,
     IllegalTransition,
     InvalidInput,
     NotAllowed,
@@ -662,36 +663,44 @@ def apply_action(article_id: int, name: str):
     article = _load(article_id)
     action = workflow.get_action(name)
     version = _version()
-    pending = Pending(form=f"action-{name}", values=_submitted())
     try:
+        inputs = _action_inputs(action)
         transition = workflow.apply(
-            db.session,
-            article,
-            name,
-            current_user,
-            expected_version=version,
-            **_action_inputs(action),
+            db.session, article, name, current_user, expected_version=version, **inputs
         )
-    except InvalidInput as error:
+    except ACTION_REFUSALS as error:
+        db.session.rollback()
+        return _action_refused(article_id, name, error)
+    db.session.commit()
+    return hx_redirect(
+        url_for("desk.edit_article", article_id=article_id),
+        _action_message(name, transition),
+        "success",
+    )
+
+
+# What a refused action answers with (the actions block, at the error's own
+# status); any other refusal (NotFound) is the error page.
+ACTION_REFUSALS = (
+    InvalidInput,
+    ChecklistFailed,
+    StaleVersion,
+    IllegalTransition,
+    NotAllowed,
+)
+
+
+def _action_refused(article_id: int, name: str, error: DomainError) -> Response:
+    """The actions block at the error's own status, with the submitted form back
+    and the refusal next to its field (InvalidInput) or above the buttons."""
+    pending = Pending(form=f"action-{name}", values=_submitted())
+    if isinstance(error, InvalidInput):
         pending.errors = {error.field: error.message}
-        status = 422
-    except ChecklistFailed as error:
-        pending.message = error.message
-        pending.findings = list(error.findings)
-        status = 422
-    except (StaleVersion, IllegalTransition, NotAllowed) as error:
-        pending.message = error.message
-        status = error.status
     else:
-        db.session.commit()
-        return hx_redirect(
-            url_for("desk.edit_article", article_id=article_id),
-            _action_message(name, transition),
-            "success",
-        )
-    db.session.rollback()
+        pending.message = error.message
+        pending.findings = list(getattr(error, "findings", ()))
     return render_editor_block(
-        _load(article_id), "actions_block", status=status, pending=pending
+        _load(article_id), "actions_block", status=error.status, pending=pending
     )
 
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from editorial.domain.models import Role, State
+from sqlalchemy import ColumnElement, false, true
+
+from editorial.domain.models import Article, Role, State
 
 
 class Permission(StrEnum):
@@ -142,11 +144,48 @@ def can(
     return rule.states is None or article.state in rule.states
 
 
-def edit_rule(user: Actor | None) -> Rule | None:
-    """The rule under which `user` may edit articles, or None (never)."""
+def _rule(user: Actor | None, permission: Permission) -> Rule | None:
     if user is None or not getattr(user, "active", False):
         return None
-    return POLICY.get(getattr(user, "role", None), {}).get(Permission.EDIT)
+    return POLICY.get(getattr(user, "role", None), {}).get(permission)
+
+
+def edit_rule(user: Actor | None) -> Rule | None:
+    """The rule under which `user` may edit articles, or None (never)."""
+    return _rule(user, Permission.EDIT)
+
+
+# The desk's administration pages: users, categories, settings.
+ADMIN_PERMISSIONS = (
+    Permission.MANAGE_USERS,
+    Permission.MANAGE_CATEGORIES,
+    Permission.MANAGE_SETTINGS,
+)
+
+
+def may_administer(user: Actor | None) -> bool:
+    """May `user` administer the newsroom (the Users, Categories, Settings pages)?"""
+    return all(can(user, permission) for permission in ADMIN_PERMISSIONS)
+
+
+def sees_every_article(user: Actor | None) -> bool:
+    """Does `user` see every article on the desk (not only their own)?"""
+    rule = _rule(user, Permission.VIEW)
+    return rule is not None and rule.scope == Scope.ANY and rule.states is None
+
+
+def visible_articles(user: Actor | None) -> ColumnElement[bool]:
+    """The articles `user` may see on the desk, as a filter on Article: the
+    query-side twin of `can(user, Permission.VIEW, article)`."""
+    rule = _rule(user, Permission.VIEW)
+    if rule is None or user is None:
+        return false()
+    clause: ColumnElement[bool] = true()
+    if rule.scope == Scope.OWN:
+        clause = Article.author_id == user.id
+    if rule.states is not None:
+        clause = clause & Article.state.in_(rule.states)
+    return clause
 
 
 _ARTICLE_PERMISSIONS = frozenset(

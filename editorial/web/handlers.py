@@ -26,7 +26,7 @@ from werkzeug.routing import IntegerConverter
 
 from editorial.domain import rendering
 from editorial.domain.errors import DomainError
-from editorial.domain.models import DB_INT_MAX, Role, State, User, utcnow
+from editorial.domain.models import DB_INT_MAX, State, User, utcnow
 from editorial.extensions import cache, csrf, db, htmx, limiter, login_manager, migrate
 from editorial.web import media, page_cache
 from editorial.web.fragments import is_fragment_request
@@ -206,7 +206,6 @@ def _template_globals(app: Flask) -> None:
         site_name=app.config["SITE_NAME"],
         site_language=app.config["SITE_LANGUAGE"],
         State=State,
-        Role=Role,
     )
     app.jinja_env.filters["markdown"] = rendering.render_markdown
     app.jinja_env.filters["iso"] = lambda dt: rendering.iso_datetime(dt, tz)
