@@ -191,6 +191,7 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     (f"{ART}/meta/edit", "GET"): EDIT,
     (f"{ART}/summary", "GET"): VIEW,
     (f"{ART}/summary", "POST"): EDIT,
+    (f"{ART}/save", "POST"): EDIT,
     (f"{ART}/summary/edit", "GET"): EDIT,
     (f"{ART}/sections", "GET"): VIEW,
     (f"{ART}/sections", "POST"): EDIT,
@@ -484,6 +485,12 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
             "title": f"Retitled {n}",
             "category": world.category.id,
         }
+    if rule.endswith("/save"):  # One Save for all, here with one changed block
+        return {
+            "summary.version": a.summary_version,
+            "summary.digest": "shown-with-other-text",
+            "summary.summary": "Every changed block saved at once.",
+        }
     if rule.endswith("/summary"):
         return {
             "version": a.summary_version,
@@ -566,6 +573,7 @@ EFFECT_TABLES: dict[str, set[str]] = {
     f"{ART}/previews/<int:link_id>/revoke": {"preview_links", "audit_events"},
     f"{ART}/meta": _EDIT,
     f"{ART}/summary": _EDIT,
+    f"{ART}/save": _EDIT,
     **{
         f"{ART}/{part}{suffix.format(id=key)}": _EDIT | {table}
         for part, key, table in (
@@ -669,6 +677,9 @@ EFFECTS: dict[str, Callable[[World, str | None], None]] = {
     f"{ART}/meta": _check_article(lambda a: a.title.startswith("Retitled"), "title"),
     f"{ART}/summary": _check_article(
         lambda a: a.summary == "A new summary of what the council decided.", "summary"
+    ),
+    f"{ART}/save": _check_article(
+        lambda a: a.summary == "Every changed block saved at once.", "summary"
     ),
     f"{ART}/comments": _check_comment,
     "/desk/users/<int:user_id>/role": _check_user(role=Role.EDITOR),

@@ -193,18 +193,31 @@ def discover_fields(app: Flask, world: World) -> dict[str, set[str]]:
         (app.test_client(), "/login"),
     ]
     fields: dict[str, set[str]] = {}
+    controls = "input, textarea, select, button"
     for client, path in pages:
         response = client.get(path)
         assert response.status_code == 200, path
-        for form in LexborHTMLParser(response.get_data(as_text=True)).css("form"):
-            if (form.attributes.get("method") or "get").lower() != "post":
-                continue
-            found = _rule_of(app, form.attributes.get("action") or path)
+        tree = LexborHTMLParser(response.get_data(as_text=True))
+        # Forms (with the fields that join them by their form="…" attribute),
+        # and the editor's autosaving blocks (hx-post on an element whose
+        # fields it sends).
+        posted = [
+            (form.attributes.get("action") or path, form.css(controls), form)
+            for form in tree.css("form")
+            if (form.attributes.get("method") or "get").lower() == "post"
+        ] + [
+            (block.attributes["hx-post"], block.css(controls), None)
+            for block in tree.css("[data-autosave][hx-post]")
+        ]
+        for action, nodes, form in posted:
+            found = _rule_of(app, action)
             if found is None:
                 continue
+            if form is not None and form.attributes.get("id"):
+                nodes = [*nodes, *tree.css(f'[form="{form.attributes["id"]}"]')]
             names = {
                 node.attributes.get("name")
-                for node in form.css("input, textarea, select, button")
+                for node in nodes
                 if node.attributes.get("name")
             } - {"csrf_token"}
             fields.setdefault(found[0], set()).update(names)

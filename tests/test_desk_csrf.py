@@ -22,7 +22,7 @@ def test_block_post_needs_the_token(client, make_user, make_article):
     page = client.get(f"/desk/articles/{article.id}")
     tree = parse(page)
     token = tree.css_first('meta[name="csrf-token"]').attributes["content"]
-    form_token = tree.css_first('#summary-form input[name="csrf_token"]')
+    form_token = tree.css_first('#editor-form input[name="csrf_token"]')
     assert form_token is not None and form_token.attributes["value"]
 
     refused = client.post(

@@ -517,7 +517,7 @@ def test_same_block_conflict_keeps_both_texts(
     assert "Use theirs" in [a.text().strip() for a in summary.css("a")]
     assert fresh(article).summary == "Editor's text."
     # "Keep my version" re-submits against the newer version the form now carries.
-    new_version = summary.css_first('input[name="version"]').attributes["value"]
+    new_version = summary.css_first('input[name="summary.version"]').attributes["value"]
     assert int(new_version) == fresh(article).summary_version
     kept = client_author.post(
         url(article, "/summary"),

@@ -8,12 +8,24 @@ message next to the field (422); a stale version renders the conflict view (409)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 
 from editorial.desk import bp
 from editorial.desk.presence import colleagues, presence_store
@@ -24,6 +36,7 @@ from editorial.domain import (
     comments,
     editing,
     rendering,
+    saving,
     scheduling,
     workflow,
 )
@@ -37,7 +50,13 @@ from editorial.domain.errors import (
     StaleBlock,
     StaleVersion,
 )
-from editorial.domain.models import Article, ArticleSection, ChangeKind, parse_db_int
+from editorial.domain.models import (
+    Article,
+    ArticleSection,
+    ChangeKind,
+    parse_db_int,
+    utcnow,
+)
 from editorial.domain.policy import Permission, can
 from editorial.domain.rendering import slugify
 from editorial.extensions import db
@@ -81,14 +100,45 @@ class Pending:
     message: str = ""
     findings: list[Any] = field(default_factory=list)
     saved: str = ""
+    saved_at: datetime | None = None
+    # One Save for all: the other forms of the same request, by form name.
+    others: dict[str, Pending] = field(default_factory=dict)
+
+    def of(self, form: str) -> Pending:
+        """This form's part (an empty Pending when it was not submitted)."""
+        if self.form == form or self.saved == form:
+            return self
+        return self.others.get(form) or Pending()
 
     def value(self, form: str, name: str, default: Any) -> Any:
-        if self.form == form and name in self.values:
-            return self.values[name]
+        part = self.of(form)
+        if part.form == form and name in part.values:
+            return part.values[name]
         return default
 
     def error(self, form: str, name: str) -> str | None:
-        return self.errors.get(name) if self.form == form else None
+        part = self.of(form)
+        return part.errors.get(name) if part.form == form else None
+
+    def conflict_on(self, form: str) -> StaleBlock | None:
+        part = self.of(form)
+        return part.conflict if part.form == form else None
+
+    def conflicted(self, prefix: str) -> str:
+        """The first form starting with `prefix` that has a conflict ("" if none)."""
+        for part in (self, *self.others.values()):
+            if part.conflict and part.form.startswith(prefix):
+                return part.form
+        return ""
+
+    def saved_time(self, form: str, prefix: str = "") -> datetime | None:
+        """When this request saved `form` (or a form starting with `prefix`)."""
+        for part in (self, *self.others.values()):
+            if part.saved and (
+                part.saved == form or (prefix and part.saved.startswith(prefix))
+            ):
+                return part.saved_at or utcnow()
+        return None
 
 
 def preview_path(article_id: int) -> str:
@@ -139,6 +189,7 @@ def _context(
         "preview_url": preview_path(article.id),
         "limits": limits,
         "blocks": blocks,
+        "saving": saving,
         "poll_seconds": current_app.config["PRESENCE_POLL_SECONDS"],
         "site_timezone": current_app.config["SITE_TIMEZONE"],
         "local_input_value": scheduling.local_input_value,
@@ -172,15 +223,29 @@ def render_editor_block(
     return response
 
 
-def _version() -> int:
-    version = parse_db_int(request.form.get("version", ""))
+def _posted(form: str = "") -> dict[str, str]:
+    """One block's submitted fields, by plain name.
+
+    The editor page is one form (One Save for all), so its fields are named
+    `<form>.<name>` ("summary.summary", "section-12.body"); a block's own
+    autosave sends the same names, and a small form of its own (Add, Move,
+    Remove) plain ones. Both are accepted.
+    """
+    prefix = f"{form}."
+    values = {k: v for k, v in request.form.items() if "." not in k}
+    values.pop("csrf_token", None)
+    if form:
+        for key, value in request.form.items():
+            if key.startswith(prefix):
+                values[key.removeprefix(prefix)] = value
+    return values
+
+
+def _version(form: str = "") -> int:
+    version = parse_db_int(_posted(form).get("version", ""))
     if version is None:
         abort(400)
     return version
-
-
-def _submitted() -> dict[str, str]:
-    return {k: v for k, v in request.form.items() if k not in ("csrf_token",)}
 
 
 def _editor_url(article_id: int, anchor: str) -> str:
@@ -210,9 +275,11 @@ def _save(
     except (InvalidInput, StaleBlock) as error:
         db.session.rollback()
         article = _load(article_id)
-        pending = Pending(form=form, values=_submitted())
+        pending = Pending(form=form, values=_posted(form))
         status, retarget, answer = 409, None, block
         if isinstance(error, InvalidInput):
+            if _autosaving():
+                return _autosave_refused(form, error)
             pending.errors = {error.field: error.message}
             status = 422
         else:
@@ -220,6 +287,8 @@ def _save(
             pending.theirs = theirs(article) if theirs else None
             if on_conflict:
                 answer, retarget = on_conflict(article, pending)
+            if _autosaving():  # the conflict view replaces the whole block
+                retarget = retarget or f"#{anchor}"
         context = extra(article) if extra and answer == block else {}
         response = render_editor_block(
             article, answer, status=status, pending=pending, **context
@@ -231,12 +300,156 @@ def _save(
     db.session.commit()
     if is_fragment_request():
         article = _load(article_id)
+        if _autosaving():
+            return autosaved(article, form)
         context = extra(article) if extra else {}
+        done = Pending(saved=form, saved_at=utcnow())
         return render_editor_block(
-            article, block, pending=Pending(saved=form), changed=True, **context
+            article, block, pending=done, changed=True, **context
         )
     flash(saved, "success")
     return redirect(_editor_url(article_id, anchor), code=303)
+
+
+# --- autosave and One Save for all -------------------------------------------------
+
+
+def _autosaving() -> bool:
+    """An htmx autosave of one block: it wants the status line, not the block."""
+    return is_fragment_request() and request.headers.get("X-Autosave") == "1"
+
+
+def status_line(form: str, text: str, state: str = "") -> str:
+    """The status line of the block `form` belongs to, as HTML."""
+    macro = get_template_attribute("desk/_editor_macros.html", "status_line")
+    return str(macro(saving.block_of(form), text, state))
+
+
+def autosaved(article: Article, form: str) -> Response:
+    """After an autosave: the block's status line only (the field being typed
+    in is not re-rendered), and its new version and digest as an event that
+    desk.js copies into the block's hidden fields."""
+    saved = rendering.to_site_tz(utcnow(), current_app.config["SITE_TIMEZONE"])
+    response = Response(status_line(form, f"Saved {saved:%H:%M}", "saved"))
+    block = saving.block_of(form)
+    event = {
+        "block": block,
+        "form": form,
+        "version": saving.version_of(article, form),
+        "digest": saving.shown_digest(article, form),
+    }
+    response.headers["HX-Trigger"] = json.dumps(
+        {CHANGED_EVENT: True, "block-saved": event}
+    )
+    return response
+
+
+def _autosave_refused(form: str, error: InvalidInput) -> Response:
+    """A refused value is not retried: the status says why, the text stays."""
+    return Response(status_line(form, f"Not saved: {error.message}", "error"), 422)
+
+
+@bp.post("/articles/<int:article_id>/save")
+def save_all(article_id: int):
+    """Any Save of the editor: every block whose text changed, each against its
+    own version, in one transaction; refused blocks are reported one by one."""
+    article = _load(article_id)
+    forms = saving.group_fields(request.form.items())
+    report = saving.save_all(db.session, article, current_user, forms)
+    db.session.commit()
+    if not report.refused and not is_fragment_request():
+        flash(_saved_message(report), "success")
+        pressed = request.form.get("save", "")
+        return redirect(_editor_url(article_id, _anchor_of(pressed)), code=303)
+    return _answer_all(_load(article_id), report)
+
+
+def _saved_message(report: saving.Report) -> str:
+    if not report.saved:
+        return "No changes to save."
+    if len(report.saved) > 1:
+        return "All changes saved."
+    return f"{_label_of(report.saved[0])} saved."
+
+
+def _label_of(form: str) -> str:
+    block = saving.block_of(form)
+    if block.startswith("section-"):
+        return "Section"
+    if block != form:
+        return blocks.BY_KEY[block].item_label
+    return {"meta": "Title and category"}.get(block) or blocks.BY_KEY[block].label
+
+
+def _anchor_of(form: str) -> str:
+    block = saving.block_of(form)
+    if block.startswith("section-") or block == "meta":
+        return f"{block}-block"
+    kind = blocks.BY_KEY.get(block)
+    return kind.anchor if kind else "editor"
+
+
+def _report_pending(article: Article, report: saving.Report) -> Pending:
+    """The per-block outcome of a save of every block, for the templates."""
+    parts: dict[str, Pending] = {}
+    now = utcnow()
+    for form in report.saved:
+        parts[form] = Pending(saved=form, saved_at=now)
+    for form, error in report.errors.items():
+        parts[form] = Pending(
+            form=form, values=report.values[form], errors={error.field: error.message}
+        )
+    for form, conflict in report.conflicts.items():
+        part = Pending(form=form, values=report.values[form], conflict=conflict)
+        kind, item_id = saving.split_form(form)
+        if kind is not None and kind.listed and item_id is not None:
+            part.theirs = _item_theirs(kind, item_id)(article)
+            _list_conflict(kind, item_id)(article, part)
+        elif kind is blocks.SECTION and conflict.removed:
+            part.form = "section-removed"
+        parts[part.form] = part
+    return Pending(others=parts)
+
+
+def _answer_all(article: Article, report: saving.Report) -> Response:
+    pending = _report_pending(article, report)
+    status = 409 if report.conflicts else 422 if report.errors else 200
+    if not is_fragment_request():
+        return render_editor_block(
+            article, "editor_block", status=status, pending=pending
+        )
+    context = _context(article, pending)
+    rendered = []
+    for name, extra in _touched_blocks(article, report):
+        rendered.append(render_block(TEMPLATE, name, oob=True, **context, **extra))
+    response = Response("".join(rendered), status)
+    if report.saved:
+        response.headers["HX-Trigger"] = CHANGED_EVENT
+    return response
+
+
+def _touched_blocks(
+    article: Article, report: saving.Report
+) -> list[tuple[str, dict[str, Any]]]:
+    """The template blocks to send back: each block saved or refused, once."""
+    touched: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for form in (*report.saved, *report.errors, *report.conflicts):
+        kind, item_id = saving.split_form(form)
+        if kind is blocks.SECTION and item_id is not None:
+            if any(s.id == item_id for s in article.sections):
+                name, extra = "section_block", _section_context(article, item_id)
+            else:
+                name, extra = "sections_block", {}
+        elif kind is not None:
+            name, extra = kind.template_block, {}
+        else:
+            name, extra = f"{form}_block", {}
+        key = name + str(extra.get("section", ""))
+        if key not in seen:
+            seen.add(key)
+            touched.append((name, extra))
+    return touched
 
 
 # --- the page --------------------------------------------------------------------
@@ -281,14 +494,15 @@ def update_meta(article_id: int):
     """Save title and category (and the address, until the first publication)."""
 
     def change(article: Article) -> None:
-        slug = request.form.get("slug") if not article.first_published_at else None
+        posted = _posted("meta")
+        slug = posted.get("slug") if not article.first_published_at else None
         chosen = editing.update_meta(
             db.session,
             article,
             current_user,
-            expected_version=_version(),
-            title=request.form.get("title", ""),
-            category_id=request.form.get("category"),
+            expected_version=_version("meta"),
+            title=posted.get("title", ""),
+            category_id=posted.get("category"),
             slug=slug,
         )
         if slug is not None and chosen != slugify(slug.strip()):
@@ -332,8 +546,8 @@ def update_summary(article_id: int):
             db.session,
             article,
             current_user,
-            expected_version=_version(),
-            summary=request.form.get("summary", ""),
+            expected_version=_version("summary"),
+            summary=_posted("summary").get("summary", ""),
         ),
     )
 
@@ -421,9 +635,9 @@ def update_section(article_id: int, section_id: int):
             article,
             current_user,
             section_id,
-            expected_version=_version(),
-            heading=request.form.get("heading", ""),
-            body=request.form.get("body", ""),
+            expected_version=_version(f"section-{section_id}"),
+            heading=_posted(f"section-{section_id}").get("heading", ""),
+            body=_posted(f"section-{section_id}").get("body", ""),
         ),
         extra=lambda article: _section_context(article, section_id),
         on_conflict=_section_removed,
@@ -531,8 +745,9 @@ def _list_save(
     )
 
 
-def _item_form(kind: blocks.BlockKind) -> dict[str, str]:
-    return {spec.name: request.form.get(spec.name, "") for spec in kind.fields}
+def _item_form(kind: blocks.BlockKind, form: str = "") -> dict[str, str]:
+    posted = _posted(form)
+    return {spec.name: posted.get(spec.name, "") for spec in kind.fields}
 
 
 def show_list(article_id: int, kind: str):
@@ -578,8 +793,8 @@ def update_list_item(article_id: int, item_id: int, kind: str):
             current_user,
             kind,
             item_id,
-            expected_version=_version(),
-            values=_item_form(block),
+            expected_version=_version(f"{block.item}-{item_id}"),
+            values=_item_form(block, f"{block.item}-{item_id}"),
         ),
         item_id,
     )
@@ -693,7 +908,7 @@ ACTION_REFUSALS = (
 def _action_refused(article_id: int, name: str, error: DomainError) -> Response:
     """The actions block at the error's own status, with the submitted form back
     and the refusal next to its field (InvalidInput) or above the buttons."""
-    pending = Pending(form=f"action-{name}", values=_submitted())
+    pending = Pending(form=f"action-{name}", values=_posted())
     if isinstance(error, InvalidInput):
         pending.errors = {error.field: error.message}
     else:

@@ -211,6 +211,7 @@ def _template_globals(app: Flask) -> None:
     app.jinja_env.filters["iso"] = lambda dt: rendering.iso_datetime(dt, tz)
     app.jinja_env.filters["date"] = lambda dt: rendering.display_date(dt, tz)
     app.jinja_env.filters["datetime"] = lambda dt: rendering.display_datetime(dt, tz)
+    app.jinja_env.filters["clock"] = lambda dt: f"{rendering.to_site_tz(dt, tz):%H:%M}"
     app.jinja_env.filters["json_ld"] = rendering.json_ld
 
 
