@@ -330,7 +330,8 @@ def autosaved(article: Article, form: str) -> Response:
     in is not re-rendered), and its new version and digest as an event that
     desk.js copies into the block's hidden fields."""
     saved = rendering.to_site_tz(utcnow(), current_app.config["SITE_TIMEZONE"])
-    response = Response(status_line(form, f"Saved {saved:%H:%M}", "saved"))
+    body = status_line(form, f"Saved {saved:%H:%M}", "saved") + _titles(article, form)
+    response = Response(body)
     block = saving.block_of(form)
     event = {
         "block": block,
@@ -342,6 +343,22 @@ def autosaved(article: Article, form: str) -> Response:
         {CHANGED_EVENT: True, "block-saved": event}
     )
     return response
+
+
+def _titles(article: Article, form: str) -> str:
+    """The headings that show what was just saved, to swap out of band."""
+    macros = "desk/_editor_macros.html"
+    if form == "meta":
+        title = get_template_attribute(macros, "article_title")(article.title, True)
+        address = get_template_attribute(macros, "article_address")(article.slug, True)
+        return str(title) + str(address)
+    kind, item_id = saving.split_form(form)
+    if kind is blocks.SECTION:
+        for index, section in enumerate(article.sections):
+            if section.id == item_id:
+                macro = get_template_attribute(macros, "section_title")
+                return str(macro(index, section.heading, True))
+    return ""
 
 
 def _autosave_refused(form: str, error: InvalidInput) -> Response:

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
 from tests.e2e.harness import LiveServer
-from tests.e2e.steps import block, unique_title, write_article
+from tests.e2e.steps import SAVED, block, unique_title, write_article
 from tests.e2e.test_accessibility import assert_no_serious_violations
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +60,7 @@ def test_author_uploads_and_readers_see_the_figure(
     upload(page)
     lead = block(page, "lead-image")
     # htmx swapped the block in place: the thumbnail with its alt text.
-    expect(lead.get_by_role("status")).to_have_text("Saved.")
+    expect(lead.get_by_role("status")).to_have_text(SAVED)
     expect(lead.get_by_role("img", name=ALT)).to_be_visible()
     loaded(page, "#lead-image-block figure img")
     expect(block(page, "checklist")).not_to_contain_text("no alt text")

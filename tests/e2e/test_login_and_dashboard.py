@@ -47,7 +47,7 @@ def test_new_article_creates_a_draft_and_opens_its_editor(page: Page, login):
     login(page, "author1")
     title = unique_title("Harbour ferry adds a night crossing")
     create_draft(page, title)
-    expect(page.get_by_role("status")).to_contain_text("Draft created")
+    expect(page.get_by_role("status").first).to_contain_text("Draft created")
     page.goto("/desk/")
     drafts = page.get_by_role("region", name=re.compile("^Drafts"))
     expect(drafts.get_by_role("link", name=title)).to_be_visible()

@@ -13,6 +13,7 @@ from editorial.domain.models import utcnow
 from tests.e2e.harness import LiveServer
 from tests.e2e.steps import (
     QUESTIONS,
+    SAVED,
     TAKEAWAYS,
     block,
     mark_blocks,
@@ -50,7 +51,7 @@ def save_summary(page: Page, text: str) -> None:
     summary.get_by_label("Quick summary").fill(text)
     mark_blocks(page)
     summary.get_by_role("button", name="Save").click()
-    expect(summary.get_by_role("status")).to_have_text("Saved.")
+    expect(summary.get_by_role("status")).to_have_text(SAVED)
     wait_replaced(page, "summary-block", "actions-block", "checklist-block")
 
 
@@ -244,7 +245,7 @@ def test_second_save_of_the_same_summary_shows_the_conflict(
     expect(conflict.get_by_role("link", name="Use theirs")).to_be_visible()
 
     conflict.get_by_role("button", name="Keep my version").click()
-    expect(summary.get_by_role("status")).to_have_text("Saved.")
+    expect(summary.get_by_role("status")).to_have_text(SAVED)
     expect(summary.get_by_role("alert")).to_have_count(0)
     expect(summary.get_by_label("Quick summary")).to_have_value(mine)
     first.reload()
