@@ -131,6 +131,19 @@ class Pending:
                 return part.form
         return ""
 
+    def digest_for(self, article: Article, form: str) -> str:
+        """The digest beside a block's fields: of what it holds when shown.
+
+        After a conflict the fields hold the writer's text, so their digest
+        is that text's: a later Save (or an autosave already on its way) does
+        not quietly overwrite the other version; "Keep my version" does.
+        """
+        part = self.of(form)
+        if part.conflict is None or part.form != form:
+            return saving.shown_digest(article, form)
+        shown = saving.shown_values(article, form)
+        return saving.digest({name: part.values.get(name, "") for name in shown})
+
     def saved_time(self, form: str, prefix: str = "") -> datetime | None:
         """When this request saved `form` (or a form starting with `prefix`)."""
         for part in (self, *self.others.values()):
@@ -372,7 +385,8 @@ def save_all(article_id: int):
     own version, in one transaction; refused blocks are reported one by one."""
     article = _load(article_id)
     forms = saving.group_fields(request.form.items())
-    report = saving.save_all(db.session, article, current_user, forms)
+    keep = request.form.getlist("keep")
+    report = saving.save_all(db.session, article, current_user, forms, keep=keep)
     db.session.commit()
     if not report.refused and not is_fragment_request():
         flash(_saved_message(report), "success")

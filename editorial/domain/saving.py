@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -119,9 +119,11 @@ def save_all(
     user: User,
     forms: Mapping[str, Mapping[str, str]],
     *,
+    keep: Collection[str] = (),
     now: datetime | None = None,
 ) -> Report:
-    """Save each changed block of `forms` against its own version.
+    """Save each changed block of `forms` against its own version; the forms
+    in `keep` ("Keep my version" after a conflict) even when unchanged.
 
     Does not commit: the caller commits once, whatever was refused.
     """
@@ -135,7 +137,7 @@ def save_all(
         if not _known(form) or version is None:
             continue
         values = {k: v for k, v in submitted.items() if k not in ("version", "digest")}
-        if digest(values) == submitted.get("digest"):
+        if form not in keep and digest(values) == submitted.get("digest"):
             continue
         report.values[form] = dict(values)
         column = _list_version(form)
