@@ -279,29 +279,30 @@ def edit_meta(article_id: int):
 @bp.post("/articles/<int:article_id>/meta")
 def update_meta(article_id: int):
     """Save title and category (and the address, until the first publication)."""
-
-    def change(article: Article) -> None:
-        slug = request.form.get("slug") if not article.first_published_at else None
-        chosen = editing.update_meta(
-            db.session,
-            article,
-            current_user,
-            expected_version=_version(),
-            title=request.form.get("title", ""),
-            category_id=request.form.get("category"),
-            slug=slug,
-        )
-        if slug is not None and chosen != slugify(slug.strip()):
-            flash(f"The article's address is /articles/{chosen}.", "info")
-
     return _save(
         article_id,
         block="meta_block",
         form="meta",
         anchor="meta-block",
         saved="Title and category saved.",
-        change=change,
+        change=_change_meta,
     )
+
+
+def _change_meta(article: Article) -> None:
+    """The meta save; says so when the address asked for was taken."""
+    slug = request.form.get("slug") if not article.first_published_at else None
+    chosen = editing.update_meta(
+        db.session,
+        article,
+        current_user,
+        expected_version=_version(),
+        title=request.form.get("title", ""),
+        category_id=request.form.get("category"),
+        slug=slug,
+    )
+    if slug is not None and chosen != slugify(slug.strip()):
+        flash(f"The article's address is /articles/{chosen}.", "info")
 
 
 # --- quick summary ---------------------------------------------------------------
@@ -416,18 +417,22 @@ def update_section(article_id: int, section_id: int):
         form=f"section-{section_id}",
         anchor=f"section-{section_id}-block",
         saved="Section saved.",
-        change=lambda article: editing.update_section(
-            db.session,
-            article,
-            current_user,
-            section_id,
-            expected_version=_version(),
-            heading=request.form.get("heading", ""),
-            body=request.form.get("body", ""),
-        ),
+        change=_change_section(section_id),
         extra=lambda article: _section_context(article, section_id),
         on_conflict=_section_removed,
         theirs=_section_theirs(section_id),
+    )
+
+
+def _change_section(section_id: int) -> Callable[[Article], None]:
+    return lambda article: editing.update_section(
+        db.session,
+        article,
+        current_user,
+        section_id,
+        expected_version=_version(),
+        heading=request.form.get("heading", ""),
+        body=request.form.get("body", ""),
     )
 
 
