@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from editorial.domain import editing, workflow
+from editorial.domain import editing, revisions, workflow
 from editorial.domain.content import Section
 from editorial.domain.errors import (
     ChecklistFailed,
@@ -498,3 +498,37 @@ def test_publish_update_goes_ahead_over_a_warning(make_user, make_article):
     act(article, "publish_update", editor, kind="update")
     db.session.refresh(article)
     assert "was was nine" in article.published_revision.content
+
+
+def test_every_action_row_carries_its_own_facts():
+    """Effect, message, button style and field labels live on the row."""
+    for action in workflow.ACTIONS:
+        assert callable(action.effect), action.name
+        assert action.message, action.name
+        assert action.style in ("primary", "danger", ""), action.name
+        assert bool(action.needs) == bool(action.needs_label), action.name
+        assert bool(action.kind_label) == action.asks_kind, action.name
+    assert workflow.get_action("request_changes").needs_label == "Note"
+    assert workflow.get_action("unpublish").needs_label == "Reason"
+    assert workflow.get_action("publish_update").kind_label == "Kind of change"
+
+
+def test_saves_and_actions_number_revisions_by_one_rule(make_user, make_article):
+    """A revision's number is the article's version after the change, whether a
+    block save or a workflow action wrote it."""
+    author = make_user(Role.AUTHOR)
+    article = make_article(author=author)
+    saved = revisions.latest(db.session, article.id)
+    act(article, "submit", author)  # the copy the last save kept: reused
+    act(article, "withdraw", author)
+    assert revisions.latest(db.session, article.id).id == saved.id
+    article.category.name = "Renamed desk"  # the copy changes without a block save
+    db.session.commit()
+    act(article, "submit", author)  # no revision holds that copy: one is written
+    submitted = revisions.latest(db.session, article.id)
+    assert (submitted.block, submitted.number) == ("workflow", article.version)
+    act(article, "withdraw", author)
+    edit_first_section(article, author, "A new first paragraph.")
+    edited = revisions.latest(db.session, article.id)
+    assert edited.block.startswith("section:")
+    assert edited.number == article.version > submitted.number

@@ -53,17 +53,6 @@ TEMPLATE = "desk/editor.html"
 # listen for it and reload themselves (hx-trigger="checklist-changed from:body").
 CHANGED_EVENT = "checklist-changed"
 
-ACTION_MESSAGES = {
-    "submit": "Submitted for review.",
-    "withdraw": "Withdrawn: the article is a draft again.",
-    "request_changes": "Changes requested: the article is back with its author.",
-    "publish": "Published.",
-    "publish_update": "Update published.",
-    "unpublish": "Unpublished: the public address now answers 410 Gone.",
-    "schedule": "Scheduled: it publishes at {publish_at}.",
-    "unschedule": "Unscheduled: the article is a draft again.",
-}
-
 
 @dataclass
 class Pending:
@@ -679,7 +668,7 @@ def apply_action(article_id: int, name: str):
     db.session.commit()
     return hx_redirect(
         url_for("desk.edit_article", article_id=article_id),
-        _action_message(name, transition),
+        _action_message(action, transition),
         "success",
     )
 
@@ -724,8 +713,9 @@ def _action_inputs(action: workflow.Action) -> dict[str, Any]:
     return inputs
 
 
-def _action_message(name: str, transition: Any) -> str:
+def _action_message(action: workflow.Action, transition: Any) -> str:
+    """The action's own message; a Schedule's names its minute in site time."""
     when = transition.publish_at
     tz = current_app.config["SITE_TIMEZONE"]
     shown = rendering.display_datetime(when, tz) if when else ""
-    return ACTION_MESSAGES[name].format(publish_at=shown)
+    return action.message.format(publish_at=shown)

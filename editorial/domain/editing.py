@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from editorial.domain import blocks
+from editorial.domain import blocks, revisions
 from editorial.domain import content as limits
 from editorial.domain.content import DEFAULT_SECTION_HEADINGS
 from editorial.domain.errors import InvalidInput, NotAllowed, NotFound, StaleBlock
@@ -93,7 +93,7 @@ def create_article(
     ]
     session.add(article)
     session.flush()
-    _write_revision(session, article, user, "created", now)
+    revisions.write(session, article, user, revisions.CREATED, now)
     return article
 
 
@@ -621,7 +621,7 @@ def _save_block(
     if matched != 1:
         _raise_stale(session, article, block, exists=True)
     session.refresh(article)
-    _write_revision(session, article, user, block, now)
+    revisions.write(session, article, user, block, now)
 
 
 def _touch(
@@ -637,7 +637,7 @@ def _touch(
     )
     session.flush()
     session.expire(article)
-    _write_revision(session, article, user, block, now)
+    revisions.write(session, article, user, block, now)
 
 
 def _claim_list(
@@ -724,28 +724,6 @@ def _set_positions(session: Session, model: Any, ids: Sequence[int]) -> None:
 
 def _renumber(session: Session, model: Any, article_id: int) -> None:
     _set_positions(session, model, _ordered_ids(session, model, article_id))
-
-
-def _write_revision(
-    session: Session, article: Article, user: User, block: str, now: datetime
-) -> Revision:
-    """Keep an immutable copy of the working copy after this save.
-
-    The revision number is the article's version, which every save has just
-    incremented under a row lock, so concurrent saves never share a number.
-    """
-    session.expire(article)
-    revision = Revision(
-        article_id=article.id,
-        number=article.version,
-        block=block,
-        content=article.working_content().to_json(),
-        created_at=now,
-        created_by_id=user.id,
-    )
-    session.add(revision)
-    session.flush()
-    return revision
 
 
 def _version_column(block: str) -> InstrumentedAttribute[int]:
