@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from sqlalchemy import func, select
 
-from editorial.domain import editing
+from editorial.domain import checklist, editing
 from editorial.domain.models import Article, Category, FaqItem, Revision, Role, Takeaway
 from editorial.extensions import db
 from tests.conftest import count_queries
@@ -807,3 +809,42 @@ def test_checklist_panel_shows_new_findings_with_block_and_quote(
     assert "This time looks broken: ':30'" in text
     assert "Template placeholder '{name}' is still in the text" in text
     assert "'th' has no number before it" in text
+
+
+# --- one save, one checklist run -------------------------------------------------
+
+
+@pytest.fixture
+def checklist_runs():
+    """How many times the checklist ran in this test: a profile hook counts the
+    calls of check_article's code (nothing is replaced or patched)."""
+    code = checklist.check_article.__code__
+    runs = []
+
+    def count(frame, event, _arg):
+        if event == "call" and frame.f_code is code:
+            runs.append(frame)
+
+    previous = sys.getprofile()
+    sys.setprofile(count)
+    yield lambda: len(runs)
+    sys.setprofile(previous)
+
+
+def test_one_save_runs_the_checklist_once(client_author, article, checklist_runs):
+    """A section save answers with its block; its HX-Trigger reloads the
+    checklist and the actions panels. The three answers run the checklist once:
+    only the checklist panel reads it."""
+    section = article.sections[0]
+    saved = client_author.post(
+        url(article, f"/sections/{section.id}"),
+        data={"version": section.version, "heading": "New", "body": "Text here."},
+        headers=HX,
+    )
+    assert saved.headers["HX-Trigger"] == "checklist-changed"
+    panel = client_author.get(url(article, "/checklist"), headers=HX)
+    assert is_fragment(panel, "checklist-block")
+    assert is_fragment(
+        client_author.get(url(article, "/actions"), headers=HX), "actions-block"
+    )
+    assert checklist_runs() == 1

@@ -8,7 +8,7 @@ message next to the field (422); a stale version renders the conflict view (409)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,9 +97,29 @@ def _load(article_id: int) -> Article:
     return editing.get_article_for(db.session, article_id, current_user)
 
 
-def _findings(article: Article) -> list[Any]:
-    found = checklist.check_article(article.working_content())
-    return sorted(found, key=lambda f: f.severity != checklist.ERROR)
+class Findings(Sequence[Any]):
+    """The working copy's checklist findings, errors first, run when first read.
+
+    Every editor render gets one, but only the checklist panel (and the whole
+    page) reads it: a save renders its block, and the checklist and actions
+    panels reload, yet the checklist runs once.
+    """
+
+    def __init__(self, article: Article) -> None:
+        self._article = article
+        self._found: list[Any] | None = None
+
+    def _list(self) -> list[Any]:
+        if self._found is None:
+            found = checklist.check_article(self._article.working_content())
+            self._found = sorted(found, key=lambda f: f.severity != checklist.ERROR)
+        return self._found
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
 
 
 def comment_context(article: Article) -> dict[str, Any]:
@@ -122,7 +142,7 @@ def _context(
         "mode": mode,
         "categories": category_choices(article.category_id),
         "actions": workflow.available_actions(article, current_user),
-        "findings": _findings(article),
+        "findings": Findings(article),
         "note": workflow.last_note_for_author(db.session, article),
         "pending": pending or Pending(),
         "preview_url": preview_path(article.id),
