@@ -24,7 +24,7 @@ def fresh(article: Article) -> Article:
     return db.session.get(Article, article.id)
 
 
-def _buttons(response) -> list[str]:  # noqa: ANN001
+def _buttons(response) -> list[str]:
     return [b.text().strip() for b in parse(response).css("#actions-block button")]
 
 

@@ -43,7 +43,7 @@ def _open(article: Article) -> int:
     )
 
 
-def _thread(article, editor, body="Which council?", block="summary"):  # noqa: ANN001, ANN202
+def _thread(article, editor, body="Which council?", block="summary"):
     root = comments.add_comment(db.session, article, editor, block=block, body=body)
     db.session.commit()
     return root

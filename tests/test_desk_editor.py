@@ -148,7 +148,7 @@ def test_show_state_is_read_only_with_edit_link(client_author, article):
 # --- saving each block: htmx and plain post -------------------------------------
 
 
-def _saves(client, article, path, data, root, anchor):  # noqa: ANN001
+def _saves(client, article, path, data, root, anchor):
     """The htmx save answers with its block; the plain post redirects (303)."""
     fragment = client.post(url(article, path), data=data(), headers=HX)
     assert fragment.status_code == 200, fragment.get_data(as_text=True)[:400]

@@ -29,7 +29,6 @@ def _save_preferences() -> dict[str, str]:
     """Save the submitted preferences; the refusal by field (empty when saved)."""
     try:
         notifications.set_mail_preferences(
-            db.session,
             current_user,
             email=request.form.get("email", ""),
             enabled=request.form.get("email_notifications") == "1",

@@ -177,7 +177,7 @@ def media_library(errors: dict[int, str] | None = None, status: int = 200):
 def delete_media(media_id: int):
     """Delete an unused image and its files (admins only)."""
     try:
-        names = images.delete_media(db.session, media.storage(), current_user, media_id)
+        names = images.delete_media(db.session, current_user, media_id)
     except InvalidInput as error:
         db.session.rollback()
         return media_library(errors={media_id: error.message}, status=409)

@@ -50,7 +50,7 @@ class Teaser:
     image: dict[str, Any] | None = None
 
     @classmethod
-    def from_row(cls, row, author_name: str = "") -> Teaser:  # noqa: ANN001
+    def from_row(cls, row, author_name: str = "") -> Teaser:
         return cls(
             id=row.id,
             slug=row.slug,
