@@ -848,3 +848,39 @@ def test_one_save_runs_the_checklist_once(client_author, article, checklist_runs
         client_author.get(url(article, "/actions"), headers=HX), "actions-block"
     )
     assert checklist_runs() == 1
+
+
+def _ids(response) -> set[str]:
+    return {node.attributes["id"] for node in parse(response).css("[id]")}
+
+
+def test_every_checklist_finding_points_at_an_element_of_the_editor(
+    client_author, author, article, make_article
+):
+    """A finding links to its field by id (href="#…", data-focus): every id the
+    checklist can name is an element of the editor page, so the two cannot drift."""
+    # A placeholder in every piece of text: each field gets a finding of its own.
+    article.title = "Council TK"
+    article.summary = "The council TK."
+    for section in article.sections:
+        section.heading, section.body = "TK heading", "TK body."
+    for takeaway in article.takeaways:
+        takeaway.text = f"TK {takeaway.position}."
+    db.session.add(
+        FaqItem(article_id=article.id, position=0, question="TK?", answer="TK")
+    )
+    db.session.add(FaqItem(article_id=article.id, position=1, question="No", answer=""))
+    db.session.commit()
+    # And an empty one: the findings about missing parts and lists as a whole.
+    empty = make_article(author=author, filled=False)
+    seen = set()
+    for each in (article, empty):
+        found = checklist.check_article(fresh(each).working_content())
+        ids = _ids(client_author.get(url(each)))
+        missing = {f.field for f in found} - ids
+        assert missing == set(), f"finding ids with no element: {sorted(missing)}"
+        seen |= {f.field for f in found}
+    for field in ("title", "summary", "section-0-heading", "section-3-body"):
+        assert field in seen
+    for field in ("takeaway-0", "question-1", "answer-1", "sections", "takeaways"):
+        assert field in seen
