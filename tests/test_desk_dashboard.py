@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from editorial.domain.models import Article, Role, State
 from editorial.extensions import db
 from tests.conftest import count_queries
-from tests.test_desk_helpers import is_fragment, parse
+from tests.desk_helpers import is_fragment, parse
 
 
 def _group_titles(response, state: str) -> list[str]:

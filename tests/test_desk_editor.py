@@ -11,7 +11,7 @@ from editorial.domain import checklist, editing
 from editorial.domain.models import Article, Category, FaqItem, Revision, Role, Takeaway
 from editorial.extensions import db
 from tests.conftest import count_queries
-from tests.test_desk_helpers import block, error_for, field_value, is_fragment, parse
+from tests.desk_helpers import block, error_for, field_value, is_fragment, parse
 
 HX = {"HX-Request": "true"}
 

@@ -11,7 +11,7 @@ from editorial.domain.errors import NotAllowed
 from editorial.domain.models import Article, AuditEvent, Role, State
 from editorial.extensions import db
 from tests.conftest import PASSWORD as PW
-from tests.test_desk_helpers import parse
+from tests.desk_helpers import parse
 
 REFUSAL = (
     "Four-eyes publishing: you made the last change to the text, "
