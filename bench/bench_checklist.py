@@ -13,8 +13,8 @@ from pathlib import Path
 # Import this checkout's package, not whichever copy is installed in the venv.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from editorial.domain.checklist import check_article  # noqa: E402
-from editorial.domain.content import ArticleContent, Faq, Section  # noqa: E402
+from editorial.domain.checklist import check_article
+from editorial.domain.content import ArticleContent, Faq, Section
 
 RUNS = int(__import__("os").environ.get("RUNS", "200"))
 TARGET_WORDS = 5_000
@@ -110,7 +110,7 @@ def worst_inputs() -> None:
     """The pathological inputs of the tests, one 100,000-character section
     each, timed as whole articles: the cost per character must stay flat."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from test_checklist import PATHOLOGICAL  # noqa: PLC0415
+    from test_checklist import PATHOLOGICAL
 
     rows = []
     for name, text in PATHOLOGICAL.items():

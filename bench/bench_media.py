@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image, ImageDraw  # noqa: E402
+from PIL import Image, ImageDraw
 
-from editorial.domain import media  # noqa: E402
+from editorial.domain import media
 
 
 def photo(width: int, height: int) -> bytes:
@@ -39,7 +39,7 @@ def photo(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-def timed(func, runs: int) -> list[float]:  # noqa: ANN001
+def timed(func, runs: int) -> list[float]:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

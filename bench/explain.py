@@ -73,7 +73,7 @@ def main() -> int:
         dialect = db.engine.dialect.name
         captured: list[tuple[str, Any]] = []
 
-        def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        def before(conn, cursor, statement, parameters, context, executemany):
             captured.append((statement, parameters))
 
         client = app.test_client()

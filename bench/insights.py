@@ -87,7 +87,7 @@ def add_review_history(url: str) -> int:
         return len(submits)
 
 
-def seeding_time(value):  # noqa: ANN001, ANN201 - a datetime or its SQLite text
+def seeding_time(value):  # a datetime or its SQLite text
     from datetime import datetime
 
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
@@ -115,7 +115,7 @@ def measure(url: str, requests: int) -> tuple[float, float, int, int]:
     with app.app_context():
         engine = db.engine
 
-        def count(*args):  # noqa: ANN002, ANN202
+        def count(*args):
             statements.append(args[2])
 
         event.listen(engine, "before_cursor_execute", count)

@@ -325,7 +325,7 @@ def environ(values: dict[str, str]):
                 os.environ[k] = v
 
 
-def build_app(env: dict[str, str], url: str):  # noqa: ANN201 - a Flask app
+def build_app(env: dict[str, str], url: str):  # a Flask app
     """The app exactly as bench/wsgi_app.py builds it under this environment."""
     import warnings
 
@@ -347,7 +347,7 @@ def build_app(env: dict[str, str], url: str):  # noqa: ANN201 - a Flask app
 
 def count_statements(
     app, paths: dict[str, str], editor_id: int
-) -> dict[str, list[int] | None]:  # noqa: ANN001
+) -> dict[str, list[int] | None]:
     """Statements for a cold and a warm GET of each page (None when not 200)."""
     from sqlalchemy import event
 
@@ -362,7 +362,7 @@ def count_statements(
     counts: dict[str, list[int] | None] = {}
     statements: list[str] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
     client = app.test_client()
@@ -395,7 +395,7 @@ def count_statements(
 class Publisher(threading.Thread):
     """An editor publishing an update of one article every second, in-process."""
 
-    def __init__(self, app, article_id: int, editor: str, probe_url: str | None):  # noqa: ANN001
+    def __init__(self, app, article_id: int, editor: str, probe_url: str | None):
         super().__init__(daemon=True)
         self.app = app
         self.article_id = article_id
@@ -448,7 +448,7 @@ class Publisher(threading.Thread):
                     session.commit()
                 self.published += 1
                 self.probe(marker)
-            except Exception as exc:  # noqa: BLE001 - counted and reported
+            except Exception as exc:  # counted and reported
                 self.failed += 1
                 self.last_error = f"{exc.__class__.__name__}: {exc}"[:200]
             self.stop_event.wait(max(0.0, tick - time.monotonic()))
@@ -558,7 +558,7 @@ def _progress(cell: Cell) -> None:
 def mixed_run(
     server: Server,
     label: str,
-    app,  # noqa: ANN001
+    app,
     paths: dict[str, str],
     status: dict[str, int],
     article_id: int,

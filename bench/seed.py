@@ -232,7 +232,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url.removeprefix("sqlite:///"))
 
 
-def make_app(url: str, **overrides: Any):  # noqa: ANN201 - a Flask app
+def make_app(url: str, **overrides: Any):  # a Flask app
     """The real app on this database, with nothing that needs a server."""
     from editorial import create_app
 
@@ -270,7 +270,7 @@ def is_seeded(url: str, articles: int) -> bool:
             version = conn.scalar(text("SELECT version_num FROM alembic_version"))
             seeded = conn.scalar(text("SELECT articles FROM bench_seed"))
             return version == migrations_head() and seeded == articles
-    except Exception:  # noqa: BLE001 - anything unreadable means "seed again"
+    except Exception:  # anything unreadable means "seed again"
         return False
     finally:
         engine.dispose()
@@ -640,7 +640,7 @@ def _fts_tables(writer: BulkWriter) -> list[str]:
     ]
 
 
-def _create_users(app, password: str) -> dict[str, int]:  # noqa: ANN001
+def _create_users(app, password: str) -> dict[str, int]:
     """The desk accounts, through the real account function (hash, audit)."""
     from editorial.domain import accounts
     from editorial.domain.models import User
@@ -886,7 +886,7 @@ def seed(
                 writer.execute(f"INSERT INTO {fts}({fts}) VALUES('rebuild')")
                 writer.commit()
                 report.fts_rebuilt.append(fts)
-            except Exception as exc:  # noqa: BLE001 - e.g. a contentless table
+            except Exception as exc:  # e.g. a contentless table
                 writer.conn.rollback()
                 report.notes.append(f"FTS5 {fts} not rebuilt: {exc}")
         if writer.dialect == "postgresql":

@@ -207,7 +207,7 @@ class Mailer:
             self._wake.clear()
             try:
                 self.deliver_due()
-            except Exception:  # noqa: BLE001 - the worker must outlive any failure
+            except Exception:  # the worker must outlive any failure
                 log.exception("mail worker round failed")
             self._wake.wait(self.poll_seconds)
 

@@ -114,7 +114,7 @@ def run_pass(
                 session.commit()
             except StaleVersion:
                 session.rollback()
-            except Exception:  # noqa: BLE001 - one bad row must not stop the rest
+            except Exception:  # one bad row must not stop the rest
                 session.rollback()
                 log.exception("scheduled publication of article %s crashed", article_id)
             else:
@@ -174,7 +174,7 @@ def serve(
 def install_signal_handlers(stop: threading.Event) -> None:
     """SIGTERM (systemd stop) and SIGINT end the loop after the current article."""
 
-    def handler(signum: int, frame: Any) -> None:  # noqa: ARG001
+    def handler(signum: int, frame: Any) -> None:
         stop.set()
 
     signal.signal(signal.SIGTERM, handler)

@@ -147,7 +147,7 @@ class FreshContextClient(FlaskClient):
     and its own database session, not the test's. Afterwards the test's session
     forgets what it loaded, so assertions read what the request committed."""
 
-    def open(self, *args: Any, **kwargs: Any):  # noqa: ANN201
+    def open(self, *args: Any, **kwargs: Any):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()
@@ -360,7 +360,7 @@ def publish(make_article, editor):
     """Publish a new filled article at a given time (default: now)."""
     from editorial.domain import workflow
 
-    def do(category=None, title=None, when=None, **kwargs):  # noqa: ANN001, ANN202
+    def do(category=None, title=None, when=None, **kwargs):
         article = make_article(category=category, title=title, **kwargs)
         workflow.apply(
             db.session,
@@ -393,7 +393,7 @@ def count_queries() -> Iterator[list[str]]:
     """Collect the SQL statements run inside the block."""
     statements: list[str] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
     engine = db.engine

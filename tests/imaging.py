@@ -31,7 +31,7 @@ def picture(width: int = 1600, height: int = 900, mode: str = "RGB") -> Image.Im
     return image.convert(mode) if mode != "RGB" else image
 
 
-def encoded(image: Image.Image, fmt: str, **options) -> bytes:  # noqa: ANN003
+def encoded(image: Image.Image, fmt: str, **options) -> bytes:
     out = io.BytesIO()
     image.save(out, fmt, **options)
     return out.getvalue()

@@ -9,7 +9,7 @@ from editorial.domain import editing, workflow
 from editorial.domain.models import Article, User
 from editorial.extensions import db
 from tests.conftest import PASSWORD
-from tests.test_desk_helpers import parse
+from tests.desk_helpers import parse
 
 
 def act(article: Article, name: str, user: User, **kwargs: Any) -> None:

@@ -1,11 +1,13 @@
 """The layout's rules, checked on the source: the domain imports no Flask, the
-package has no import circles, and every module imports alone."""
+package has no import circles, every module imports alone, and views are thin."""
 
 from __future__ import annotations
 
 import ast
+import inspect
 import subprocess
 import sys
+import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -152,3 +154,27 @@ def test_every_module_imports_alone():
     with ThreadPoolExecutor(max_workers=2) as pool:
         failures = [f for f in pool.map(_import_alone, MODULES) if f]
     assert failures == []
+
+
+VIEW_MAX_LINES = 25
+
+
+def _length(function: object) -> int:
+    """Lines from the `def` through the function's last line (no decorators)."""
+    lines, _ = inspect.getsourcelines(function)  # type: ignore[arg-type]
+    node = ast.parse(textwrap.dedent("".join(lines))).body[0]
+    return node.end_lineno - node.lineno + 1  # type: ignore[operator]
+
+
+def test_views_are_thin(app):
+    """Every view the app routes to, decorators unwrapped, is at most 25 lines:
+    the work lives in the domain, the queries and helpers, not in the view."""
+    long = []
+    for endpoint, view in app.view_functions.items():
+        function = inspect.unwrap(view)
+        if not inspect.getmodule(function).__name__.startswith("editorial"):
+            continue  # Flask's own static route
+        if (lines := _length(function)) > VIEW_MAX_LINES:
+            long.append(f"{endpoint}: {lines} lines")
+    assert long == []
+    assert len(app.view_functions) > 60  # the walk saw the routes

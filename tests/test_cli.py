@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from editorial import create_app
-from editorial.domain import editing, workflow
+from editorial.domain import editing, revisions
 from editorial.domain.models import Article, Category, Revision, Role, State, User
 from editorial.extensions import db
 from tests.conftest import base_config
@@ -107,7 +107,7 @@ def test_check_articles_exit_status(runner, make_user, make_article):
     )
     article.state = State.PUBLISHED
     db.session.flush()
-    revision = workflow.latest_revision(db.session, article.id)
+    revision = revisions.latest(db.session, article.id)
     article.published_revision_id = revision.id
     db.session.commit()
     result = runner.invoke(args=["check-articles"])

@@ -15,9 +15,9 @@ from flask import Flask
 
 from editorial.domain.models import Role
 from editorial.extensions import db
+from tests.desk_helpers import parse
 from tests.steps import login_with_token
 from tests.test_authz_sweep import _user, build_world, form_for, path_for, snapshot
-from tests.test_desk_helpers import parse
 
 # 43 POST routes when this was written; a sweep that finds far fewer has lost
 # its rules (a renamed method set, a filter gone wrong), not gained safety.

@@ -9,8 +9,8 @@ from editorial.domain import editing
 from editorial.domain.models import Article, Role, State, Transition
 from editorial.extensions import db
 from tests.conftest import PASSWORD
+from tests.desk_helpers import block, error_for, is_fragment, parse
 from tests.steps import edit_first_section
-from tests.test_desk_helpers import block, error_for, is_fragment, parse
 
 HX = {"HX-Request": "true"}
 
@@ -24,7 +24,7 @@ def fresh(article: Article) -> Article:
     return db.session.get(Article, article.id)
 
 
-def _buttons(response) -> list[str]:  # noqa: ANN001
+def _buttons(response) -> list[str]:
     return [b.text().strip() for b in parse(response).css("#actions-block button")]
 
 

@@ -10,7 +10,7 @@ from editorial.domain.errors import InvalidInput, NotAllowed
 from editorial.domain.models import AuditEvent, Category, Role, User
 from editorial.extensions import db
 from tests.conftest import PASSWORD
-from tests.test_desk_helpers import error_for, is_fragment, parse
+from tests.desk_helpers import error_for, is_fragment, parse
 
 HX = {"HX-Request": "true"}
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from editorial.domain import comments, editing
 from editorial.domain.models import Article, Comment, Role, State
 from editorial.extensions import db
-from tests.test_desk_helpers import error_for, is_fragment, parse
+from tests.desk_helpers import error_for, is_fragment, parse
 
 HX = {"HX-Request": "true"}
 
@@ -45,7 +45,7 @@ def _open(article: Article) -> int:
     )
 
 
-def _thread(article, editor, body="Which council?", block="summary"):  # noqa: ANN001, ANN202
+def _thread(article, editor, body="Which council?", block="summary"):
     root = comments.add_comment(db.session, article, editor, block=block, body=body)
     db.session.commit()
     return root

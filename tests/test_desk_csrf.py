@@ -6,8 +6,8 @@ import pytest
 
 from editorial.domain.models import Article, Role
 from editorial.extensions import db
+from tests.desk_helpers import parse
 from tests.steps import login_with_token
-from tests.test_desk_helpers import parse
 
 
 @pytest.fixture

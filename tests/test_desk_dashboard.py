@@ -7,10 +7,10 @@ from sqlalchemy import select, update
 from editorial.domain.models import Article, Role, State
 from editorial.extensions import db
 from tests.conftest import count_queries
-from tests.test_desk_helpers import is_fragment, parse
+from tests.desk_helpers import is_fragment, parse
 
 
-def _group_titles(response, state: str) -> list[str]:  # noqa: ANN001
+def _group_titles(response, state: str) -> list[str]:
     section = parse(response).css_first(f'section[aria-labelledby="group-{state}"]')
     assert section is not None
     return [a.text() for a in section.css("tbody td:first-child a")]
@@ -162,7 +162,7 @@ def test_pagination_per_group(make_user, make_article, make_category, login_as):
     assert len(_group_titles(second, "draft")) == 2
 
 
-def _count_dashboard(client) -> int:  # noqa: ANN001
+def _count_dashboard(client) -> int:
     with count_queries() as statements:
         response = client.get("/desk/")
     assert response.status_code == 200

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from sqlalchemy import func, select
 
-from editorial.domain import editing
+from editorial.domain import checklist, editing
 from editorial.domain.models import Article, Category, FaqItem, Revision, Role, Takeaway
 from editorial.extensions import db
 from tests.conftest import count_queries
-from tests.test_desk_helpers import block, error_for, field_value, is_fragment, parse
+from tests.desk_helpers import block, error_for, field_value, is_fragment, parse
 
 HX = {"HX-Request": "true"}
 
@@ -146,7 +148,7 @@ def test_show_state_is_read_only_with_edit_link(client_author, article):
 # --- saving each block: htmx and plain post -------------------------------------
 
 
-def _saves(client, article, path, data, root, anchor):  # noqa: ANN001
+def _saves(client, article, path, data, root, anchor):
     """The htmx save answers with its block; the plain post redirects (303)."""
     fragment = client.post(url(article, path), data=data(), headers=HX)
     assert fragment.status_code == 200, fragment.get_data(as_text=True)[:400]
@@ -807,3 +809,78 @@ def test_checklist_panel_shows_new_findings_with_block_and_quote(
     assert "This time looks broken: ':30'" in text
     assert "Template placeholder '{name}' is still in the text" in text
     assert "'th' has no number before it" in text
+
+
+# --- one save, one checklist run -------------------------------------------------
+
+
+@pytest.fixture
+def checklist_runs():
+    """How many times the checklist ran in this test: a profile hook counts the
+    calls of check_article's code (nothing is replaced or patched)."""
+    code = checklist.check_article.__code__
+    runs = []
+
+    def count(frame, event, _arg):
+        if event == "call" and frame.f_code is code:
+            runs.append(frame)
+
+    previous = sys.getprofile()
+    sys.setprofile(count)
+    yield lambda: len(runs)
+    sys.setprofile(previous)
+
+
+def test_one_save_runs_the_checklist_once(client_author, article, checklist_runs):
+    """A section save answers with its block; its HX-Trigger reloads the
+    checklist and the actions panels. The three answers run the checklist once:
+    only the checklist panel reads it."""
+    section = article.sections[0]
+    saved = client_author.post(
+        url(article, f"/sections/{section.id}"),
+        data={"version": section.version, "heading": "New", "body": "Text here."},
+        headers=HX,
+    )
+    assert saved.headers["HX-Trigger"] == "checklist-changed"
+    panel = client_author.get(url(article, "/checklist"), headers=HX)
+    assert is_fragment(panel, "checklist-block")
+    assert is_fragment(
+        client_author.get(url(article, "/actions"), headers=HX), "actions-block"
+    )
+    assert checklist_runs() == 1
+
+
+def _ids(response) -> set[str]:
+    return {node.attributes["id"] for node in parse(response).css("[id]")}
+
+
+def test_every_checklist_finding_points_at_an_element_of_the_editor(
+    client_author, author, article, make_article
+):
+    """A finding links to its field by id (href="#…", data-focus): every id the
+    checklist can name is an element of the editor page, so the two cannot drift."""
+    # A placeholder in every piece of text: each field gets a finding of its own.
+    article.title = "Council TK"
+    article.summary = "The council TK."
+    for section in article.sections:
+        section.heading, section.body = "TK heading", "TK body."
+    for takeaway in article.takeaways:
+        takeaway.text = f"TK {takeaway.position}."
+    db.session.add(
+        FaqItem(article_id=article.id, position=0, question="TK?", answer="TK")
+    )
+    db.session.add(FaqItem(article_id=article.id, position=1, question="No", answer=""))
+    db.session.commit()
+    # And an empty one: the findings about missing parts and lists as a whole.
+    empty = make_article(author=author, filled=False)
+    seen = set()
+    for each in (article, empty):
+        found = checklist.check_article(fresh(each).working_content())
+        ids = _ids(client_author.get(url(each)))
+        missing = {f.field for f in found} - ids
+        assert missing == set(), f"finding ids with no element: {sorted(missing)}"
+        seen |= {f.field for f in found}
+    for field in ("title", "summary", "section-0-heading", "section-3-body"):
+        assert field in seen
+    for field in ("takeaway-0", "question-1", "answer-1", "sections", "takeaways"):
+        assert field in seen

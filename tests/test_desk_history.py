@@ -11,7 +11,7 @@ from editorial.domain.content import ArticleContent, Faq, Section
 from editorial.domain.models import Article, ArticleSection, Revision, Role
 from editorial.extensions import db
 from tests.conftest import count_queries
-from tests.test_desk_helpers import is_fragment, parse
+from tests.desk_helpers import is_fragment, parse
 
 HX = {"HX-Request": "true"}
 

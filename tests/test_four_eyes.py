@@ -11,7 +11,7 @@ from editorial.domain.errors import NotAllowed
 from editorial.domain.models import Article, AuditEvent, Role, State
 from editorial.extensions import db
 from tests.conftest import PASSWORD as PW
-from tests.test_desk_helpers import parse
+from tests.desk_helpers import parse
 
 REFUSAL = (
     "Four-eyes publishing: you made the last change to the text, "
@@ -29,12 +29,12 @@ def second_editor(make_user):
     return make_user(Role.EDITOR)
 
 
-def _four_eyes(admin, on: bool = True) -> None:  # noqa: ANN001
+def _four_eyes(admin, on: bool = True) -> None:
     settings.update(db.session, admin, four_eyes=on)
     db.session.commit()
 
 
-def _edit(article: Article, user) -> Article:  # noqa: ANN001
+def _edit(article: Article, user) -> Article:
     db.session.refresh(article)
     editing.update_summary(
         db.session,
@@ -179,7 +179,7 @@ def test_only_an_admin_changes_the_setting_and_it_is_audited(editor, admin):
 # --- on the desk -------------------------------------------------------------------
 
 
-def _publish_button(response):  # noqa: ANN001, ANN202
+def _publish_button(response):
     tree = parse(response)
     (button,) = [
         b for b in tree.css("#actions-block button") if b.text().strip() == "Publish"

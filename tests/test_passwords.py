@@ -11,7 +11,7 @@ from editorial.domain.errors import InvalidInput
 from editorial.domain.models import Role, User
 from editorial.extensions import db
 from tests.conftest import FAST_HASH, PASSWORD
-from tests.test_desk_helpers import error_for, parse
+from tests.desk_helpers import error_for, parse
 
 GUESSABLE = [
     "aaaaaaaaaa",  # ten times "a": long enough, and worthless

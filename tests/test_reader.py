@@ -20,12 +20,12 @@ def parse(response) -> LexborHTMLParser:
     return LexborHTMLParser(response.get_data(as_text=True))
 
 
-def words(node) -> str:  # noqa: ANN001
+def words(node) -> str:
     """A node's text with whitespace collapsed, as a reader would read it."""
     return " ".join(node.text().split())
 
 
-def texts(tree, selector: str) -> list[str]:  # noqa: ANN001
+def texts(tree, selector: str) -> list[str]:
     return [words(node) for node in tree.css(selector)]
 
 

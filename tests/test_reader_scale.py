@@ -164,7 +164,7 @@ def test_the_widget_query_is_served_by_the_live_category_index(
     category_ids = [c.id for c in categories]
     captured: list[tuple[str, object]] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany):
         captured.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", before)

@@ -105,7 +105,7 @@ def test_idle_session_times_out(client, make_user, login_as, app):
     assert response.headers["Location"].startswith("/login")
 
 
-def _ping(client, article) -> object:  # noqa: ANN001
+def _ping(client, article) -> object:
     return client.post(
         f"/desk/articles/{article.id}/presence",
         data={"block": "summary"},

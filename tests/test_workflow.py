@@ -6,15 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from editorial.domain import editing, workflow
-from editorial.domain.content import Section
+from editorial.domain import editing, revisions, workflow
 from editorial.domain.errors import (
     ChecklistFailed,
     IllegalTransition,
     InvalidInput,
     NotAllowed,
     NotFound,
-    StaleBlock,
     StaleVersion,
 )
 from editorial.domain.models import Revision, Role, State, Transition, utcnow
@@ -252,101 +250,6 @@ def test_stale_workflow_action_is_refused(make_user, make_article):
     assert article.state == State.REVIEW
 
 
-def test_stale_block_save_changes_nothing_and_names_who(make_user, make_article):
-    author = make_user(Role.AUTHOR)
-    editor = make_user(Role.EDITOR)
-    article = make_article(author=author)
-    start = article.summary_version
-    editing.update_summary(
-        db.session, article, editor, expected_version=start, summary="First wins."
-    )
-    db.session.commit()
-    with pytest.raises(StaleBlock) as info:
-        editing.update_summary(
-            db.session, article, author, expected_version=start, summary="Second."
-        )
-    db.session.rollback()
-    assert info.value.changed_by == editor.display_name
-    assert info.value.changed_at is not None
-    assert "Quick summary was changed by" in info.value.message
-    db.session.refresh(article)
-    assert article.summary == "First wins."
-
-
-def test_two_saves_of_one_section_exactly_one_wins(make_user, make_article):
-    author = make_user(Role.AUTHOR)
-    editor = make_user(Role.EDITOR)
-    article = make_article(author=author)
-    section = article.sections[1]
-    start = section.version
-    results = []
-    for user, body in ((author, "Author's text."), (editor, "Editor's text.")):
-        try:
-            editing.update_section(
-                db.session,
-                article,
-                user,
-                section.id,
-                expected_version=start,
-                heading=section.heading,
-                body=body,
-            )
-            db.session.commit()
-            results.append("saved")
-        except StaleBlock:
-            db.session.rollback()
-            results.append("conflict")
-    assert results == ["saved", "conflict"]
-    db.session.refresh(section)
-    assert section.body == "Author's text."
-
-
-def test_saves_of_different_blocks_from_same_start_both_succeed(
-    make_user, make_article
-):
-    author = make_user(Role.AUTHOR)
-    editor = make_user(Role.EDITOR)
-    article = make_article(author=author)
-    summary_v, takeaways_v = article.summary_version, article.takeaways_version
-    meta_v, section = article.meta_version, article.sections[0]
-    section_v = section.version
-    editing.update_summary(
-        db.session, article, author, expected_version=summary_v, summary="New summary."
-    )
-    editing.add_item(
-        db.session,
-        article,
-        editor,
-        "takeaways",
-        expected_version=takeaways_v,
-        values={"takeaway": "A fourth point."},
-    )
-    editing.update_meta(
-        db.session,
-        article,
-        editor,
-        expected_version=meta_v,
-        title="A new title",
-        category_id=article.category_id,
-    )
-    editing.update_section(
-        db.session,
-        article,
-        author,
-        section.id,
-        expected_version=section_v,
-        heading="What Happened",
-        body="It happened.",
-    )
-    db.session.commit()
-    db.session.refresh(article)
-    content = article.working_content()
-    assert content.summary == "New summary."
-    assert content.takeaways[-1] == "A fourth point."
-    assert content.title == "A new title"
-    assert content.sections[0] == Section("What Happened", "It happened.")
-
-
 def test_published_snapshot_unchanged_until_publish_update(make_user, make_article):
     editor = make_user(Role.EDITOR)
     article = make_article(state="published")
@@ -378,29 +281,6 @@ def test_published_snapshot_unchanged_until_publish_update(make_user, make_artic
     assert "not yet public" in article.published_revision.content
     assert article.last_published_at >= first_published
     assert article.state == State.PUBLISHED
-
-
-def test_author_cannot_edit_in_review_or_others_articles(make_user, make_article):
-    author = make_user(Role.AUTHOR)
-    article = make_article(author=author, state="review")
-    with pytest.raises(NotAllowed):
-        editing.update_summary(
-            db.session,
-            article,
-            author,
-            expected_version=article.summary_version,
-            summary="Sneaky edit.",
-        )
-    db.session.rollback()
-    other = make_article()
-    with pytest.raises(NotFound):
-        editing.update_summary(
-            db.session,
-            other,
-            author,
-            expected_version=other.summary_version,
-            summary="Not mine.",
-        )
 
 
 def test_checklist_errors_block_publishing(make_user, make_article):
@@ -438,21 +318,6 @@ def test_unpublish_clears_the_public_snapshot(make_user, make_article):
     assert article.first_published_at is not None
     assert category.last_published_at is None
     assert category.published_count == 0
-
-
-def test_slug_fixed_after_first_publication(make_user, make_article):
-    editor = make_user(Role.EDITOR)
-    article = make_article(state="published")
-    with pytest.raises(InvalidInput):
-        editing.update_meta(
-            db.session,
-            article,
-            editor,
-            expected_version=article.meta_version,
-            title=article.title,
-            category_id=article.category_id,
-            slug="new-address",
-        )
 
 
 def test_publish_update_is_blocked_by_a_checklist_error(make_user, make_article):
@@ -498,3 +363,37 @@ def test_publish_update_goes_ahead_over_a_warning(make_user, make_article):
     act(article, "publish_update", editor, kind="update")
     db.session.refresh(article)
     assert "was was nine" in article.published_revision.content
+
+
+def test_every_action_row_carries_its_own_facts():
+    """Effect, message, button style and field labels live on the row."""
+    for action in workflow.ACTIONS:
+        assert callable(action.effect), action.name
+        assert action.message, action.name
+        assert action.style in ("primary", "danger", ""), action.name
+        assert bool(action.needs) == bool(action.needs_label), action.name
+        assert bool(action.kind_label) == action.asks_kind, action.name
+    assert workflow.get_action("request_changes").needs_label == "Note"
+    assert workflow.get_action("unpublish").needs_label == "Reason"
+    assert workflow.get_action("publish_update").kind_label == "Kind of change"
+
+
+def test_saves_and_actions_number_revisions_by_one_rule(make_user, make_article):
+    """A revision's number is the article's version after the change, whether a
+    block save or a workflow action wrote it."""
+    author = make_user(Role.AUTHOR)
+    article = make_article(author=author)
+    saved = revisions.latest(db.session, article.id)
+    act(article, "submit", author)  # the copy the last save kept: reused
+    act(article, "withdraw", author)
+    assert revisions.latest(db.session, article.id).id == saved.id
+    article.category.name = "Renamed desk"  # the copy changes without a block save
+    db.session.commit()
+    act(article, "submit", author)  # no revision holds that copy: one is written
+    submitted = revisions.latest(db.session, article.id)
+    assert (submitted.block, submitted.number) == ("workflow", article.version)
+    act(article, "withdraw", author)
+    edit_first_section(article, author, "A new first paragraph.")
+    edited = revisions.latest(db.session, article.id)
+    assert edited.block.startswith("section:")
+    assert edited.number == article.version > submitted.number

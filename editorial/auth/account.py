@@ -15,23 +15,26 @@ from editorial.extensions import db
 @login_required
 def account():
     """Show and change one's e-mail address and the notification e-mail opt-out."""
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            notifications.set_mail_preferences(
-                db.session,
-                current_user,
-                email=request.form.get("email", ""),
-                enabled=request.form.get("email_notifications") == "1",
-            )
-        except InvalidInput as error:
-            db.session.rollback()
-            errors[error.field] = error.message
-        else:
-            db.session.commit()
-            flash("Your settings are saved.", "success")
-            return redirect(url_for("auth.account"), code=303)
+    errors = _save_preferences() if request.method == "POST" else {}
+    if request.method == "POST" and not errors:
+        flash("Your settings are saved.", "success")
+        return redirect(url_for("auth.account"), code=303)
     values = request.form if errors else None
     return render_template("auth/account.html", errors=errors, values=values), (
         422 if errors else 200
     )
+
+
+def _save_preferences() -> dict[str, str]:
+    """Save the submitted preferences; the refusal by field (empty when saved)."""
+    try:
+        notifications.set_mail_preferences(
+            current_user,
+            email=request.form.get("email", ""),
+            enabled=request.form.get("email_notifications") == "1",
+        )
+    except InvalidInput as error:
+        db.session.rollback()
+        return {error.field: error.message}
+    db.session.commit()
+    return {}

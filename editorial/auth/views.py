@@ -52,31 +52,36 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    if request.method == "POST":
-        # Counted before the password is checked: parallel tries cannot pass 5.
-        tried = throttle.attempt(
-            throttle.login_keys(request.form.get("username", ""), _client_address())
-        )
-        if tried.blocked:
-            log.warning("login.throttled address=%s", _client_address())
-            return render_template(
-                "auth/login.html", form=form, error=tried.message
-            ), 429
-        user = form.validate_on_submit() and accounts.authenticate(
-            db.session,
-            form.username.data,
-            form.password.data,
-            current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"),
-        )
-        if user:
-            tried.succeeded()
-            return _signed_in(user)
-        log.warning("login.failure address=%s", _client_address())
-        form.password.data = ""
-        return render_template(
-            "auth/login.html", form=form, error="Wrong username or password."
-        ), 401
-    return render_template("auth/login.html", form=form, error=None)
+    if request.method != "POST":
+        return render_template("auth/login.html", form=form, error=None)
+    outcome = _try_login(form)
+    if isinstance(outcome, User):
+        return _signed_in(outcome)
+    error, status = outcome
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+def _try_login(form: LoginForm) -> User | tuple[str, int]:
+    """Count the attempt, then check it: the user, or the refusal and its status."""
+    # Counted before the password is checked: parallel tries cannot pass 5.
+    tried = throttle.attempt(
+        throttle.login_keys(request.form.get("username", ""), _client_address())
+    )
+    if tried.blocked:
+        log.warning("login.throttled address=%s", _client_address())
+        return tried.message, 429
+    user = form.validate_on_submit() and accounts.authenticate(
+        db.session,
+        form.username.data,
+        form.password.data,
+        current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"),
+    )
+    if user:
+        tried.succeeded()
+        return user
+    log.warning("login.failure address=%s", _client_address())
+    form.password.data = ""
+    return "Wrong username or password.", 401
 
 
 def _signed_in(user: User) -> Response:

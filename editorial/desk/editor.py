@@ -9,7 +9,7 @@ message next to the field (422); a stale version renders the conflict view (409)
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -71,17 +71,6 @@ TEMPLATE = "desk/editor.html"
 # Sent with every successful block save: the checklist and workflow panels
 # listen for it and reload themselves (hx-trigger="checklist-changed from:body").
 CHANGED_EVENT = "checklist-changed"
-
-ACTION_MESSAGES = {
-    "submit": "Submitted for review.",
-    "withdraw": "Withdrawn: the article is a draft again.",
-    "request_changes": "Changes requested: the article is back with its author.",
-    "publish": "Published.",
-    "publish_update": "Update published.",
-    "unpublish": "Unpublished: the public address now answers 410 Gone.",
-    "schedule": "Scheduled: it publishes at {publish_at}.",
-    "unschedule": "Unscheduled: the article is a draft again.",
-}
 
 
 @dataclass
@@ -171,9 +160,29 @@ def _load(article_id: int) -> Article:
     return editing.get_article_for(db.session, article_id, current_user)
 
 
-def _findings(article: Article) -> list[Any]:
-    found = checklist.check_article(article.working_content())
-    return sorted(found, key=lambda f: f.severity != checklist.ERROR)
+class Findings(Sequence[Any]):
+    """The working copy's checklist findings, errors first, run when first read.
+
+    Every editor render gets one, but only the checklist panel (and the whole
+    page) reads it: a save renders its block, and the checklist and actions
+    panels reload, yet the checklist runs once.
+    """
+
+    def __init__(self, article: Article) -> None:
+        self._article = article
+        self._found: list[Any] | None = None
+
+    def _list(self) -> list[Any]:
+        if self._found is None:
+            found = checklist.check_article(self._article.working_content())
+            self._found = sorted(found, key=lambda f: f.severity != checklist.ERROR)
+        return self._found
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
 
 
 def comment_context(article: Article) -> dict[str, Any]:
@@ -196,7 +205,7 @@ def _context(
         "mode": mode,
         "categories": category_choices(article.category_id),
         "actions": workflow.available_actions(article, current_user),
-        "findings": _findings(article),
+        "findings": Findings(article),
         "note": workflow.last_note_for_author(db.session, article),
         "pending": pending or Pending(),
         "preview_url": preview_path(article.id),
@@ -523,30 +532,31 @@ def edit_meta(article_id: int):
 @bp.post("/articles/<int:article_id>/meta")
 def update_meta(article_id: int):
     """Save title and category (and the address, until the first publication)."""
-
-    def change(article: Article) -> None:
-        posted = _posted("meta")
-        slug = posted.get("slug") if not article.first_published_at else None
-        chosen = editing.update_meta(
-            db.session,
-            article,
-            current_user,
-            expected_version=_version("meta"),
-            title=posted.get("title", ""),
-            category_id=posted.get("category"),
-            slug=slug,
-        )
-        if slug is not None and chosen != slugify(slug.strip()):
-            flash(f"The article's address is /articles/{chosen}.", "info")
-
     return _save(
         article_id,
         block="meta_block",
         form="meta",
         anchor="meta-block",
         saved="Title and category saved.",
-        change=change,
+        change=_change_meta,
     )
+
+
+def _change_meta(article: Article) -> None:
+    """The meta save; says so when the address asked for was taken."""
+    posted = _posted("meta")
+    slug = posted.get("slug") if not article.first_published_at else None
+    chosen = editing.update_meta(
+        db.session,
+        article,
+        current_user,
+        expected_version=_version("meta"),
+        title=posted.get("title", ""),
+        category_id=posted.get("category"),
+        slug=slug,
+    )
+    if slug is not None and chosen != slugify(slug.strip()):
+        flash(f"The article's address is /articles/{chosen}.", "info")
 
 
 # --- quick summary ---------------------------------------------------------------
@@ -661,18 +671,23 @@ def update_section(article_id: int, section_id: int):
         form=f"section-{section_id}",
         anchor=f"section-{section_id}-block",
         saved="Section saved.",
-        change=lambda article: editing.update_section(
-            db.session,
-            article,
-            current_user,
-            section_id,
-            expected_version=_version(f"section-{section_id}"),
-            heading=_posted(f"section-{section_id}").get("heading", ""),
-            body=_posted(f"section-{section_id}").get("body", ""),
-        ),
+        change=_change_section(section_id),
         extra=lambda article: _section_context(article, section_id),
         on_conflict=_section_removed,
         theirs=_section_theirs(section_id),
+    )
+
+
+def _change_section(section_id: int) -> Callable[[Article], None]:
+    form = f"section-{section_id}"
+    return lambda article: editing.update_section(
+        db.session,
+        article,
+        current_user,
+        section_id,
+        expected_version=_version(form),
+        heading=_posted(form).get("heading", ""),
+        body=_posted(form).get("body", ""),
     )
 
 
@@ -920,7 +935,7 @@ def apply_action(article_id: int, name: str):
     db.session.commit()
     return hx_redirect(
         url_for("desk.edit_article", article_id=article_id),
-        _action_message(name, transition),
+        _action_message(action, transition),
         "success",
     )
 
@@ -965,8 +980,9 @@ def _action_inputs(action: workflow.Action) -> dict[str, Any]:
     return inputs
 
 
-def _action_message(name: str, transition: Any) -> str:
+def _action_message(action: workflow.Action, transition: Any) -> str:
+    """The action's own message; a Schedule's names its minute in site time."""
     when = transition.publish_at
     tz = current_app.config["SITE_TIMEZONE"]
     shown = rendering.display_datetime(when, tz) if when else ""
-    return ACTION_MESSAGES[name].format(publish_at=shown)
+    return action.message.format(publish_at=shown)

@@ -7,7 +7,9 @@ request that uploads (domain.media); page views only read stored files.
 
 from __future__ import annotations
 
-from flask import request, url_for
+from collections.abc import Callable
+
+from flask import Response, request, url_for
 from flask_login import current_user
 
 from editorial.desk import bp
@@ -39,7 +41,9 @@ def _theirs(article: Article) -> list[tuple[str, str]]:
     ]
 
 
-def _lead_save(article_id: int, saved: str, change) -> object:  # noqa: ANN001
+def _lead_save(
+    article_id: int, saved: str, change: Callable[[Article], None]
+) -> Response:
     return _save(
         article_id,
         block=BLOCK,
@@ -66,11 +70,21 @@ def edit_lead_image(article_id: int):
 @bp.post("/articles/<int:article_id>/lead-image")
 def upload_lead_image(article_id: int):
     """Upload a lead image with its words, or save the words of the current one."""
+    change = _attach_or_reword(*_uploaded())
+    return _lead_save(article_id, "Lead image saved.", change)
+
+
+def _uploaded() -> tuple[bytes, str | None]:
+    """The uploaded file's bytes (empty without a file) and its name."""
     upload = request.files.get("image")
-    data = b""
-    if upload is not None:
-        with upload.stream:  # a large upload is a temporary file: close it now
-            data = upload.read() if upload.filename else b""
+    if upload is None:
+        return b"", None
+    with upload.stream:  # a large upload is a temporary file: close it now
+        return (upload.read() if upload.filename else b""), upload.filename
+
+
+def _attach_or_reword(data: bytes, filename: str | None) -> Callable[[Article], None]:
+    """A new image (or the first one) is attached; otherwise only words change."""
 
     def change(article: Article) -> None:
         if data or article.lead_image_id is None:
@@ -81,7 +95,7 @@ def upload_lead_image(article_id: int):
                 current_user,
                 expected_version=_version(),
                 data=data,
-                filename=upload.filename if upload else None,
+                filename=filename,
                 **_words(),
             )
         else:
@@ -93,7 +107,7 @@ def upload_lead_image(article_id: int):
                 **_words(),
             )
 
-    return _lead_save(article_id, "Lead image saved.", change)
+    return change
 
 
 @bp.post("/articles/<int:article_id>/lead-image/delete")
@@ -163,7 +177,7 @@ def media_library(errors: dict[int, str] | None = None, status: int = 200):
 def delete_media(media_id: int):
     """Delete an unused image and its files (admins only)."""
     try:
-        names = images.delete_media(db.session, media.storage(), current_user, media_id)
+        names = images.delete_media(db.session, current_user, media_id)
     except InvalidInput as error:
         db.session.rollback()
         return media_library(errors={media_id: error.message}, status=409)

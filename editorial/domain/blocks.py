@@ -226,6 +226,11 @@ def section_key(section_id: int) -> str:
     return f"section:{section_id}"
 
 
+def section_label(index: int, heading: str = "") -> str:
+    """One section in words, by its place: "Section 2: Reaction", or "Section 2"."""
+    return f"Section {index + 1}: {heading}" if heading else f"Section {index + 1}"
+
+
 def kind_of(block: str) -> BlockKind | None:
     """The kind of a block key ("summary", "section:12"…), or None."""
     if block.startswith("section:"):

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from editorial.domain import notifications
+from editorial.domain import blocks, notifications
 from editorial.domain.checklist import ERROR, Finding
 from editorial.domain.errors import IllegalTransition, InvalidInput, NotFound
 from editorial.domain.models import Article, ArticleSection, Comment, User, utcnow
@@ -31,12 +31,9 @@ COMMENT_MAX = 2_000
 QUOTE_MAX = 500
 
 # The blocks a thread can belong to, by their registry key, with their label.
+# Every kind of the registry but the lead image (its words are not commented on).
 BLOCK_LABELS: dict[str, str] = {
-    "meta": "Title and category",
-    "summary": "Quick summary",
-    "section": "Section",
-    "takeaways": "Key takeaways",
-    "faqs": "People also ask",
+    kind.key: kind.label for kind in blocks.KINDS if kind is not blocks.LEAD_IMAGE
 }
 
 # The workflow actions open threads block (PRODUCT.md section 11).

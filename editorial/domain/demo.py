@@ -171,7 +171,7 @@ def seed(
     for index, (category, story) in enumerate(stories):
         author = authors[index % 2]
         when = now - timedelta(hours=6 * (len(stories) - index) + 3)
-        article = _write(session, author, category, story, index, when)
+        article = _write(session, author, category, story, when)
         pictures.add(article, author)
         workflow.apply(
             session,
@@ -205,7 +205,6 @@ def seed(
             authors[0],
             politics,
             ("Transport authority", "weighs a night bus pilot", "transit"),
-            100,
             now - timedelta(hours=5),
         ),
         _write(
@@ -213,7 +212,6 @@ def seed(
             authors[1],
             tech,
             ("Quillstack", "tests offline mode for its editor", "software"),
-            101,
             now - timedelta(hours=4),
         ),
     ]
@@ -222,7 +220,6 @@ def seed(
         authors[0],
         culture,
         ("Puppet theatre", "plans a touring season", "theatre"),
-        102,
         now - timedelta(hours=3),
         complete=False,
     )
@@ -234,7 +231,6 @@ def seed(
         authors[1],
         politics,
         ("Ombudsman", "reports a rise in housing complaints", "housing"),
-        103,
         now - timedelta(hours=2),
     )
     pictures.add(review, authors[1])
@@ -296,7 +292,6 @@ def _write(
     author: User,
     category: Category,
     story: tuple[str, str, str],
-    index: int,
     when: datetime,
     *,
     complete: bool = True,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from diff_match_patch import diff_match_patch
 from markupsafe import Markup, escape
 
+from editorial.domain import blocks
 from editorial.domain.content import ArticleContent
 
 # Words, runs of spaces and single punctuation marks: a diff at word level reads
@@ -192,29 +193,31 @@ def diff_content(
         status = "added" if not before else "removed" if not after else "changed"
         diffs.append(BlockDiff(key, label, inline_diff(before, after, budget), status))
 
-    compare("title", "Title", base.title, new.title)
-    compare("category", "Category", base.category_name, new.category_name)
-    compare("lead_image", "Lead image", _image_text(base), _image_text(new))
-    compare("summary", "Quick summary", base.summary, new.summary)
+    title, category = blocks.TITLE, blocks.CATEGORY
+    compare(title.name, title.label, base.title, new.title)
+    compare(category.name, category.label, base.category_name, new.category_name)
+    lead_image = blocks.LEAD_IMAGE
+    compare(lead_image.key, lead_image.label, _image_text(base), _image_text(new))
+    compare(blocks.SUMMARY.key, blocks.SUMMARY.label, base.summary, new.summary)
     for i in range(max(len(base.sections), len(new.sections))):
         before = base.sections[i] if i < len(base.sections) else None
         after = new.sections[i] if i < len(new.sections) else None
         heading = (after or before).heading if (after or before) else ""
         compare(
             f"section-{i}",
-            f"Section {i + 1}: {heading}" if heading else f"Section {i + 1}",
+            blocks.section_label(i, heading),
             _section_text(before.heading, before.body) if before else None,
             _section_text(after.heading, after.body) if after else None,
         )
     compare(
-        "takeaways",
-        "Key takeaways",
+        blocks.TAKEAWAYS.key,
+        blocks.TAKEAWAYS.label,
         _list_text(list(base.takeaways)),
         _list_text(list(new.takeaways)),
     )
     compare(
-        "faqs",
-        "People also ask",
+        blocks.FAQS.key,
+        blocks.FAQS.label,
         "\n".join(f"Q: {f.question}\nA: {f.answer}" for f in base.faqs),
         "\n".join(f"Q: {f.question}\nA: {f.answer}" for f in new.faqs),
     )

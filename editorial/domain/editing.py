@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from editorial.domain import blocks
+from editorial.domain import blocks, revisions
 from editorial.domain import content as limits
 from editorial.domain.content import DEFAULT_SECTION_HEADINGS
 from editorial.domain.errors import InvalidInput, NotAllowed, NotFound, StaleBlock
@@ -93,7 +93,7 @@ def create_article(
     ]
     session.add(article)
     session.flush()
-    _write_revision(session, article, user, "created", now)
+    revisions.write(session, article, user, revisions.CREATED, now)
     return article
 
 
@@ -377,7 +377,7 @@ def add_item(
     count = _count(session, model, article.id)
     if count >= kind.max_items:
         raise InvalidInput(kind.fields[0].name, kind.too_many)
-    _claim_list(session, article, user, kind.key, expected_version)
+    _claim_list(session, article, kind.key, expected_version)
     session.add(model(article_id=article.id, position=count, **cleaned))
     _finish_list(session, article, user, kind.key, now)
 
@@ -398,9 +398,7 @@ def update_item(
     ensure_may_edit(user, article)
     cleaned = item_values(kind, values)
     model = ITEM_MODELS[kind.key]
-    item = _claim_item(
-        session, article, user, model, item_id, kind.key, expected_version
-    )
+    item = _claim_item(session, article, model, item_id, kind.key, expected_version)
     for column, value in cleaned.items():
         setattr(item, column, value)
     _finish_list(session, article, user, kind.key, now)
@@ -443,7 +441,7 @@ def remove_item(
     """Remove a takeaway or question (`block` is "takeaways" or "faqs")."""
     ensure_may_edit(user, article)
     model = ITEM_MODELS[_list_kind(block).key]
-    item = _claim_item(session, article, user, model, item_id, block, expected_version)
+    item = _claim_item(session, article, model, item_id, block, expected_version)
     session.delete(item)
     session.flush()
     _renumber(session, model, article.id)
@@ -464,7 +462,7 @@ def move_item(
     """Move a takeaway or question one place "up" or "down"."""
     ensure_may_edit(user, article)
     model = ITEM_MODELS[_list_kind(block).key]
-    _claim_item(session, article, user, model, item_id, block, expected_version)
+    _claim_item(session, article, model, item_id, block, expected_version)
     ids = _ordered_ids(session, model, article.id)
     _swap(ids, item_id, direction)
     _set_positions(session, model, ids)
@@ -621,7 +619,7 @@ def _save_block(
     if matched != 1:
         _raise_stale(session, article, block, exists=True)
     session.refresh(article)
-    _write_revision(session, article, user, block, now)
+    revisions.write(session, article, user, block, now)
 
 
 def _touch(
@@ -637,11 +635,11 @@ def _touch(
     )
     session.flush()
     session.expire(article)
-    _write_revision(session, article, user, block, now)
+    revisions.write(session, article, user, block, now)
 
 
 def _claim_list(
-    session: Session, article: Article, user: User, block: str, expected_version: int
+    session: Session, article: Article, block: str, expected_version: int
 ) -> None:
     """Take the list's version (takeaways or FAQ), or raise StaleBlock."""
     col = _version_column(block)
@@ -658,13 +656,12 @@ def _claim_list(
 def _claim_item(
     session: Session,
     article: Article,
-    user: User,
     model: type[Takeaway] | type[FaqItem],
     item_id: int,
     block: str,
     expected_version: int,
 ) -> Any:
-    _claim_list(session, article, user, block, expected_version)
+    _claim_list(session, article, block, expected_version)
     item = session.scalar(
         select(model).where(model.id == item_id, model.article_id == article.id)
     )
@@ -724,28 +721,6 @@ def _set_positions(session: Session, model: Any, ids: Sequence[int]) -> None:
 
 def _renumber(session: Session, model: Any, article_id: int) -> None:
     _set_positions(session, model, _ordered_ids(session, model, article_id))
-
-
-def _write_revision(
-    session: Session, article: Article, user: User, block: str, now: datetime
-) -> Revision:
-    """Keep an immutable copy of the working copy after this save.
-
-    The revision number is the article's version, which every save has just
-    incremented under a row lock, so concurrent saves never share a number.
-    """
-    session.expire(article)
-    revision = Revision(
-        article_id=article.id,
-        number=article.version,
-        block=block,
-        content=article.working_content().to_json(),
-        created_at=now,
-        created_by_id=user.id,
-    )
-    session.add(revision)
-    session.flush()
-    return revision
 
 
 def _version_column(block: str) -> InstrumentedAttribute[int]:

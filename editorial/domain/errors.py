@@ -47,6 +47,13 @@ class StaleVersion(DomainError):
     """The article changed since the actor loaded it (workflow actions)."""
 
     status = 409
+    DEFAULT = (
+        "This article changed since you opened it. Review the latest version, "
+        "then try again."
+    )
+
+    def __init__(self, message: str = DEFAULT) -> None:
+        super().__init__(message)
 
 
 class StaleBlock(DomainError):

@@ -296,9 +296,7 @@ def used_ids(session: Session, media_ids: Sequence[int]) -> set[int]:
     return found & set(media_ids)
 
 
-def delete_media(
-    session: Session, storage: MediaStorage, user: User, media_id: int
-) -> list[str]:
+def delete_media(session: Session, user: User, media_id: int) -> list[str]:
     """Delete an unused image (admins only); returns the file names to remove
     once the deletion is committed."""
     if not can(user, Permission.DELETE_MEDIA):

@@ -108,7 +108,7 @@ def _oriented_size(data: bytes) -> tuple[int, int]:
         with Image.open(io.BytesIO(data)) as header:
             width, height = header.size
             turned = header.getexif().get(0x0112) in (5, 6, 7, 8)
-    except Exception:  # noqa: BLE001 - decode() says what is wrong with the file
+    except Exception:  # decode() says what is wrong with the file
         return 0, 0
     return (height, width) if turned else (width, height)
 

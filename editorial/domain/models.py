@@ -301,11 +301,6 @@ class Article(Base):
     )
     lead_image: Mapped[Media | None] = relationship(foreign_keys=[lead_image_id])
 
-    @property
-    def is_live(self) -> bool:
-        """Readers can see it."""
-        return self.state == State.PUBLISHED
-
     def working_content(self) -> ArticleContent:
         """The working copy as ArticleContent."""
         return ArticleContent(

@@ -206,9 +206,7 @@ def mark_all_read(session: Session, user: Any, now: datetime | None = None) -> i
     ).rowcount
 
 
-def set_mail_preferences(
-    session: Session, user: User, *, email: Any, enabled: bool
-) -> None:
+def set_mail_preferences(user: User, *, email: Any, enabled: bool) -> None:
     """Set where the user's notifications are mailed, and whether they are."""
     raw = email.replace("\x00", "").strip() if isinstance(email, str) else ""
     if raw:

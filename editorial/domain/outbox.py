@@ -38,7 +38,7 @@ def enqueue(
     return row
 
 
-def _due(now: datetime):  # noqa: ANN202 - a SQL condition
+def _due(now: datetime):  # a SQL condition
     return (
         MailOutbox.sent_at.is_(None),
         MailOutbox.next_attempt_at <= now,

@@ -21,21 +21,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from editorial.domain import blocks
 from editorial.domain.models import Presence, User, utcnow
 
 DEFAULT_TIMEOUT_SECONDS = 60
-# The blocks a ping may name: anything else is stored as "" (the article).
+# The blocks a ping may name (the registry's kinds, the section list, one
+# section by id): anything else is stored as "" (the article).
+_KEYS = [k.key for k in blocks.KINDS if k is not blocks.SECTION] + [blocks.SECTIONS_KEY]
 _BLOCK = re.compile(
-    r"^(?:meta|summary|sections|takeaways|faqs|lead_image|section:\d{1,10})$"
+    rf"^(?:{'|'.join(map(re.escape, _KEYS))}|{blocks.section_key(0)[:-1]}\d{{1,10}})$"
 )
-_LABELS = {
-    "meta": "Title and category",
-    "summary": "Quick summary",
-    "sections": "Sections",
-    "takeaways": "Key takeaways",
-    "faqs": "People also ask",
-    "lead_image": "Lead image",
-}
 
 
 @dataclass(frozen=True)
@@ -58,10 +53,9 @@ def block_label(block: str, sections: Mapping[int, tuple[int, str]]) -> str:
     if block.startswith("section:"):
         found = sections.get(int(block.split(":", 1)[1]))
         if found is None:
-            return "Sections"
-        index, heading = found
-        return f"Section {index + 1}: {heading}" if heading else f"Section {index + 1}"
-    return _LABELS.get(block, "the article")
+            return blocks.SECTIONS_LABEL
+        return blocks.section_label(*found)
+    return blocks.label_of(block, "the article")
 
 
 class PresenceStore(Protocol):

@@ -167,8 +167,8 @@ def fire(
             now=now,
             internal=True,
         )
-    except (NotAllowed, NotFound) as error:
-        reason = _permission_reason(editor, error)
+    except (NotAllowed, NotFound):
+        reason = _permission_reason(editor)
     except ChecklistFailed as error:
         reason = _checklist_reason(error)
     else:
@@ -185,7 +185,7 @@ def fire(
     return Outcome(article.id, False, reason=note, late_by=now - due)
 
 
-def _permission_reason(editor: User | None, error: Exception) -> str:
+def _permission_reason(editor: User | None) -> str:
     if editor is None:
         return "the editor who scheduled it no longer exists."
     if not editor.active:

@@ -22,6 +22,7 @@ from editorial.domain import (
     comments,
     images,
     notifications,
+    revisions,
     search,
     settings,
 )
@@ -51,21 +52,144 @@ from editorial.domain.signals import mark_reader_change, publication_tags
 audit_log = logging.getLogger("editorial.audit")
 
 
+# --- what each action does beyond the state (its row's `effect`) ---------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action being taken: what its effect reads and changes."""
+
+    session: Session
+    article: Article
+    revision: Revision  # the revision holding the working copy acted on
+    content: ArticleContent
+    now: datetime
+    user: User
+    publish_at: datetime | None = None  # Schedule's minute
+    kind: ChangeKind | None = None  # Publish update's `Kind of change`
+
+
+Effect = Callable[[Step], None]
+
+
+def _on_submit(step: Step) -> None:
+    step.article.submitted_at = step.now
+    step.article.submitted_revision_id = step.revision.id
+
+
+def _on_back_to_draft(step: Step) -> None:
+    step.article.submitted_at = None
+    step.article.publish_at = None
+    step.article.scheduled_by_id = None
+
+
+def _category_slugs(session: Session, ids: set[int | None]) -> list[str]:
+    """Slugs of these categories (already in the session: no statement)."""
+    found = (session.get(Category, i) for i in ids if i is not None)
+    return [c.slug for c in found if c is not None]
+
+
+def _teaser(article: Article) -> tuple[Any, ...]:
+    """What lists show of a published article, and where they place it."""
+    return (
+        article.published_title,
+        article.published_summary,
+        article.published_category_id,
+        article.last_published_at,
+    )
+
+
+def _on_schedule(step: Step) -> None:
+    # Publishes as this editor at that minute (their permission checked again).
+    step.article.publish_at = step.publish_at
+    step.article.scheduled_by_id = step.user.id
+
+
+def _on_publish(step: Step) -> None:
+    session, article, content = step.session, step.article, step.content
+    old_category_id = article.published_category_id
+    old_teaser = _teaser(article)
+    _on_back_to_draft(step)  # no longer submitted nor scheduled
+    article.published_revision_id = step.revision.id
+    article.published_title = content.title
+    article.published_summary = content.summary
+    article.published_category_id = content.category_id
+    article.published_image_id, article.published_image = images.published_image_fields(
+        content.lead_image
+    )
+    article.first_published_at = article.first_published_at or step.now
+    # A typo fix keeps Last updated (and the feed's <updated>); everything else
+    # moves it (section 10).
+    if step.kind != ChangeKind.TYPO or article.last_published_at is None:
+        article.last_published_at = step.now
+    session.flush()
+    refresh_category_freshness(session, {old_category_id, content.category_id})
+    search.index_article(session, article, content)
+    # A body-only change leaves every list (and every other page) as it was.
+    mark_reader_change(
+        session,
+        *publication_tags(
+            article.slug,
+            _category_slugs(session, {old_category_id, content.category_id}),
+            listings=_teaser(article) != old_teaser,
+        ),
+    )
+
+
+def _on_unpublish(step: Step) -> None:
+    session, article = step.session, step.article
+    old_category_id = article.published_category_id
+    # Readers must not see any of it any more; first_published_at stays, so the
+    # public URL answers 410 Gone rather than 404.
+    article.published_revision_id = None
+    article.published_title = None
+    article.published_summary = None
+    article.published_category_id = None
+    article.published_image_id = None
+    article.published_image = None
+    article.submitted_at = None
+    session.flush()
+    refresh_category_freshness(session, {old_category_id})
+    search.remove_article(session, article.id)
+    mark_reader_change(
+        session,
+        *publication_tags(
+            article.slug, _category_slugs(session, {old_category_id}), listings=True
+        ),
+    )
+
+
+# --- the table -------------------------------------------------------------------
+
+KIND_LABEL = "Kind of change"
+CORRECTION_NOTE = "Correction note"
+
+
 @dataclass(frozen=True)
 class Action:
-    """One row of the workflow table."""
+    """One row of the workflow table: everything the engine, the buttons and the
+    messages know about an action."""
 
     name: str
     label: str  # the button text, exactly as PRODUCT.md section 3 gives it
     sources: frozenset[State]
     target: State
     permission: Permission
+    effect: Effect  # what it does beyond the state change
+    message: str = ""  # said after it succeeded ("{publish_at}": the minute)
+    style: str = ""  # its button's class: "primary", "danger" or ordinary ("")
     needs: str | None = None  # "note", "reason" or "publish_at": a required field
+    needs_label: str = ""  # that field's label
     runs_checklist: bool = False
     # Internal actions are never offered as buttons nor accepted from a request:
     # the scheduler takes them (publish_scheduled).
     internal: bool = False
     asks_kind: bool = False  # Publish update: `Kind of change` (section 10)
+
+    @property
+    def kind_label(self) -> str:
+        """The label of the `Kind of change` choice, for an action that asks it."""
+        return KIND_LABEL if self.asks_kind else ""
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -75,6 +199,9 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({State.DRAFT}),
         State.REVIEW,
         Permission.SUBMIT,
+        _on_submit,
+        message="Submitted for review.",
+        style="primary",
         runs_checklist=True,
     ),
     Action(
@@ -83,6 +210,8 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({State.REVIEW}),
         State.DRAFT,
         Permission.WITHDRAW,
+        _on_back_to_draft,
+        message="Withdrawn: the article is a draft again.",
     ),
     Action(
         "request_changes",
@@ -90,7 +219,10 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({State.REVIEW}),
         State.DRAFT,
         Permission.REQUEST_CHANGES,
+        _on_back_to_draft,
+        message="Changes requested: the article is back with its author.",
         needs="note",
+        needs_label="Note",
     ),
     Action(
         "publish",
@@ -98,6 +230,9 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({State.DRAFT, State.REVIEW}),
         State.PUBLISHED,
         Permission.PUBLISH,
+        _on_publish,
+        message="Published.",
+        style="primary",
         runs_checklist=True,
     ),
     Action(
@@ -106,6 +241,9 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({State.PUBLISHED}),
         State.PUBLISHED,
         Permission.PUBLISH_UPDATE,
+        _on_publish,
+        message="Update published.",
+        style="primary",
         runs_checklist=True,
         asks_kind=True,
     ),
@@ -115,7 +253,11 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({State.PUBLISHED}),
         State.DRAFT,
         Permission.UNPUBLISH,
+        _on_unpublish,
+        message="Unpublished: the public address now answers 410 Gone.",
+        style="danger",
         needs="reason",
+        needs_label="Reason",
     ),
     Action(
         "schedule",
@@ -123,7 +265,11 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({State.DRAFT, State.REVIEW}),
         State.SCHEDULED,
         Permission.SCHEDULE,
+        _on_schedule,
+        message="Scheduled: it publishes at {publish_at}.",
+        style="primary",
         needs="publish_at",
+        needs_label="Publish at",
         runs_checklist=True,
     ),
     Action(
@@ -132,6 +278,9 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({State.SCHEDULED}),
         State.DRAFT,
         Permission.UNSCHEDULE,
+        _on_back_to_draft,
+        message="Unscheduled: the article is a draft again.",
+        style="danger",
     ),
     # What the scheduler does at the minute: Publish, as the scheduling editor,
     # with the same permission and checklist (domain.scheduling).
@@ -141,6 +290,8 @@ ACTIONS: tuple[Action, ...] = (
         frozenset({State.SCHEDULED}),
         State.PUBLISHED,
         Permission.PUBLISH,
+        _on_publish,
+        message="Published.",
         runs_checklist=True,
         internal=True,
     ),
@@ -149,10 +300,8 @@ ACTIONS_BY_NAME: dict[str, Action] = {a.name: a for a in ACTIONS}
 
 Checker = Callable[[ArticleContent], Sequence[Any]]
 
-NEEDS_LABELS = {"note": "Note", "reason": "Reason", "publish_at": "Publish at"}
 # How far ahead a schedule may reach: a typo in the year is caught, not kept.
 SCHEDULE_HORIZON = timedelta(days=366 * 5)
-CORRECTION_NOTE = "Correction note"
 
 
 def get_action(name: str, *, internal: bool = False) -> Action:
@@ -204,16 +353,6 @@ def parse_kind(raw: object) -> ChangeKind:
         ) from None
 
 
-def latest_revision(session: Session, article_id: int) -> Revision | None:
-    """The newest revision of an article (the working copy as last saved)."""
-    return session.scalars(
-        select(Revision)
-        .where(Revision.article_id == article_id)
-        .order_by(Revision.number.desc())
-        .limit(1)
-    ).first()
-
-
 def apply(
     session: Session,
     article: Article,
@@ -255,16 +394,13 @@ def apply(
             f"{article.state.label.lower()}."
         )
     if expected_version != article.version:
-        raise StaleVersion(
-            "This article changed since you opened it. Review the latest "
-            "version, then try again."
-        )
+        raise StaleVersion()
     now = now or utcnow()
     text = (note or "").replace("\x00", "").strip()
     if action.needs == "publish_at":
         publish_at = _future_minute(publish_at, now)
     elif action.needs:
-        text = _required_text(note, action.needs, NEEDS_LABELS[action.needs])
+        text = _required_text(note, action.needs, action.needs_label)
     change_kind = parse_kind(kind) if action.asks_kind else None
     correction = ""
     if change_kind == ChangeKind.CORRECTION:
@@ -311,21 +447,20 @@ def apply(
         found = comments.publishing_findings(session, article) if gated else []
         if found:
             raise ChecklistFailed(found)
-        raise StaleVersion(
-            "This article changed since you opened it. Review the latest "
-            "version, then try again."
-        )
+        raise StaleVersion()
     session.refresh(article)
-    revision = _current_revision(session, article, content, user, now)
-    _EFFECTS[action.name](
-        session,
-        article,
-        revision,
-        content,
-        now,
-        user=user,
-        publish_at=publish_at,
-        kind=change_kind,
+    revision = revisions.current(session, article, content, user, now)
+    action.effect(
+        Step(
+            session,
+            article,
+            revision,
+            content,
+            now,
+            user,
+            publish_at=publish_at,
+            kind=change_kind,
+        )
     )
     transition = _record_transition(
         session, article, action, user, from_state, text or None, revision, now
@@ -421,7 +556,7 @@ def return_to_review(
     if claimed != 1:
         return None
     session.refresh(article)
-    latest = latest_revision(session, article.id)
+    latest = revisions.latest(session, article.id)
     transition = Transition(
         article_id=article.id,
         actor_id=None,
@@ -439,31 +574,6 @@ def return_to_review(
         article.id,
     )
     return transition
-
-
-def _current_revision(
-    session: Session,
-    article: Article,
-    content: ArticleContent,
-    user: User,
-    now: datetime,
-) -> Revision:
-    """The revision holding exactly the working copy, written if missing."""
-    latest = latest_revision(session, article.id)
-    document = content.to_json()
-    if latest is not None and latest.content == document:
-        return latest
-    revision = Revision(
-        article_id=article.id,
-        number=(latest.number + 1) if latest else 1,
-        block="workflow",
-        content=document,
-        created_at=now,
-        created_by_id=user.id,
-    )
-    session.add(revision)
-    session.flush()
-    return revision
 
 
 def _record_transition(
@@ -489,106 +599,6 @@ def _record_transition(
     session.add(transition)
     session.flush()
     return transition
-
-
-def _on_submit(session, article, revision, content, now, **_) -> None:  # noqa: ANN001
-    article.submitted_at = now
-    article.submitted_revision_id = revision.id
-
-
-def _on_back_to_draft(session, article, revision, content, now, **_) -> None:  # noqa: ANN001
-    article.submitted_at = None
-    article.publish_at = None
-    article.scheduled_by_id = None
-
-
-def _category_slugs(session: Session, ids: set[int | None]) -> list[str]:
-    """Slugs of these categories (already in the session: no statement)."""
-    found = (session.get(Category, i) for i in ids if i is not None)
-    return [c.slug for c in found if c is not None]
-
-
-def _teaser(article: Article) -> tuple[Any, ...]:
-    """What lists show of a published article, and where they place it."""
-    return (
-        article.published_title,
-        article.published_summary,
-        article.published_category_id,
-        article.last_published_at,
-    )
-
-
-def _on_schedule(session, article, revision, content, now, **details) -> None:  # noqa: ANN001
-    # Publishes as this editor at that minute (their permission checked again).
-    article.publish_at = details["publish_at"]
-    article.scheduled_by_id = details["user"].id
-
-
-def _on_publish(session, article, revision, content, now, **details) -> None:  # noqa: ANN001
-    old_category_id = article.published_category_id
-    old_teaser = _teaser(article)
-    article.submitted_at = None
-    article.publish_at = None
-    article.scheduled_by_id = None
-    article.published_revision_id = revision.id
-    article.published_title = content.title
-    article.published_summary = content.summary
-    article.published_category_id = content.category_id
-    article.published_image_id, article.published_image = images.published_image_fields(
-        content.lead_image
-    )
-    article.first_published_at = article.first_published_at or now
-    # A typo fix keeps Last updated (and the feed's <updated>); everything else
-    # moves it (section 10).
-    if details.get("kind") != ChangeKind.TYPO or article.last_published_at is None:
-        article.last_published_at = now
-    session.flush()
-    refresh_category_freshness(session, {old_category_id, content.category_id})
-    search.index_article(session, article, content)
-    # A body-only change leaves every list (and every other page) as it was.
-    mark_reader_change(
-        session,
-        *publication_tags(
-            article.slug,
-            _category_slugs(session, {old_category_id, content.category_id}),
-            listings=_teaser(article) != old_teaser,
-        ),
-    )
-
-
-def _on_unpublish(session, article, revision, content, now, **_) -> None:  # noqa: ANN001
-    old_category_id = article.published_category_id
-    # Readers must not see any of it any more; first_published_at stays, so the
-    # public URL answers 410 Gone rather than 404.
-    article.published_revision_id = None
-    article.published_title = None
-    article.published_summary = None
-    article.published_category_id = None
-    article.published_image_id = None
-    article.published_image = None
-    article.submitted_at = None
-    session.flush()
-    refresh_category_freshness(session, {old_category_id})
-    search.remove_article(session, article.id)
-    mark_reader_change(
-        session,
-        *publication_tags(
-            article.slug, _category_slugs(session, {old_category_id}), listings=True
-        ),
-    )
-
-
-_EFFECTS: dict[str, Callable[..., None]] = {
-    "submit": _on_submit,
-    "withdraw": _on_back_to_draft,
-    "request_changes": _on_back_to_draft,
-    "publish": _on_publish,
-    "publish_update": _on_publish,
-    "unpublish": _on_unpublish,
-    "schedule": _on_schedule,
-    "unschedule": _on_back_to_draft,
-    "publish_scheduled": _on_publish,
-}
 
 
 def refresh_category_freshness(session: Session, category_ids: set[int | None]) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
+from editorial.domain import search
 from editorial.domain.models import Article, Category, Correction, State, User
 
 _TEASER_COLUMNS = (
@@ -49,7 +50,7 @@ class Teaser:
     image: dict[str, Any] | None = None
 
     @classmethod
-    def from_row(cls, row, author_name: str = "") -> Teaser:  # noqa: ANN001
+    def from_row(cls, row, author_name: str = "") -> Teaser:
         return cls(
             id=row.id,
             slug=row.slug,
@@ -86,6 +87,23 @@ def live_categories(session: Session) -> list[Category]:
             .order_by(Category.position, Category.name)
         )
     )
+
+
+def category_by_slug(categories: Iterable[Category], slug: str) -> Category | None:
+    """The live category with this slug, among those already loaded."""
+    return next((c for c in categories if c.slug == slug), None)
+
+
+def search_hits(
+    session: Session, query: str, page: int, per_page: int
+) -> tuple[list[search.SearchHit], int, str | None]:
+    """One page of search hits, their total, and what is wrong with the query
+    (None when it ran; then no hits)."""
+    try:
+        hits, total = search.search(session, query, page, per_page)
+    except search.QueryProblem as error:
+        return [], 0, str(error)
+    return hits, total, None
 
 
 def by_freshness(categories: Iterable[Category]) -> list[Category]:

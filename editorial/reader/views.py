@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import Response, abort, current_app, render_template, request
 
@@ -43,6 +44,25 @@ def _page_number() -> int:
 
 def _page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
+
+
+def _pagination(
+    page: int, total: int, per_page: int, *, checked: bool = True
+) -> dict[str, Any]:
+    """The template's page, pages_total and page_links; 404 past the last page."""
+    pages_total = _page_count(total, per_page)
+    if checked and page > pages_total:
+        abort(404)
+    return {
+        "page": page,
+        "pages_total": pages_total,
+        "page_links": page_window(page, pages_total),
+    }
+
+
+def _canonical(path: str, page: int) -> str:
+    """A list's canonical address: page 1 without `?page`."""
+    return pages.absolute(path + (f"?page={page}" if page > 1 else ""))
 
 
 def _cacheable(
@@ -96,16 +116,10 @@ def category(slug: str):
     """A category's published pieces, newest first, 20 a page."""
     page = _page_number()
     categories = queries.live_categories(db.session)
-    current = next((c for c in categories if c.slug == slug), None)
-    if current is None:
-        abort(404)
+    current = queries.category_by_slug(categories, slug) or abort(404)
     teasers, total = queries.category_articles(
         db.session, current, page, CATEGORY_PER_PAGE
     )
-    pages_total = _page_count(total, CATEGORY_PER_PAGE)
-    if page > pages_total:
-        abort(404)
-    path = f"/categories/{current.slug}"
     html = render_template(
         "reader/category.html",
         nav_categories=categories,
@@ -113,10 +127,8 @@ def category(slug: str):
         category=current,
         teasers=teasers,
         total=total,
-        page=page,
-        pages_total=pages_total,
-        page_links=page_window(page, pages_total),
-        canonical=pages.absolute(path + (f"?page={page}" if page > 1 else "")),
+        **_pagination(page, total, CATEGORY_PER_PAGE),
+        canonical=_canonical(f"/categories/{current.slug}", page),
     )
     return _cacheable(html, current.last_published_at)
 
@@ -127,16 +139,7 @@ def search():
     page = _page_number()
     query = request.args.get("q", "")
     categories = queries.live_categories(db.session)
-    problem = None
-    hits: list[search_module.SearchHit] = []
-    total = 0
-    try:
-        hits, total = search_module.search(db.session, query, page, SEARCH_PER_PAGE)
-    except search_module.QueryProblem as error:
-        problem = str(error)
-    pages_total = _page_count(total, SEARCH_PER_PAGE)
-    if problem is None and page > pages_total:
-        abort(404)
+    hits, total, problem = queries.search_hits(db.session, query, page, SEARCH_PER_PAGE)
     html = render_template(
         "reader/search.html",
         nav_categories=categories,
@@ -146,9 +149,8 @@ def search():
         hits=hits,
         total=total,
         more=total >= search_module.WINDOW,
-        page=page,
-        pages_total=pages_total,
-        page_links=page_window(page, pages_total),
+        # A refused query has no pages: its page number is not checked.
+        **_pagination(page, total, SEARCH_PER_PAGE, checked=problem is None),
     )
     return _cacheable(html, pages.freshest(categories))
 
@@ -158,19 +160,12 @@ def corrections():
     """The corrections ledger: public correction notes, newest first, 20 a page."""
     page = _page_number()
     items, total = queries.latest_corrections(db.session, page, CORRECTIONS_PER_PAGE)
-    pages_total = _page_count(total, CORRECTIONS_PER_PAGE)
-    if page > pages_total:
-        abort(404)
     html = render_template(
         "reader/corrections.html",
         nav_categories=queries.live_categories(db.session),
         items=items,
-        page=page,
-        pages_total=pages_total,
-        page_links=page_window(page, pages_total),
-        canonical=pages.absolute(
-            "/corrections" + (f"?page={page}" if page > 1 else "")
-        ),
+        **_pagination(page, total, CORRECTIONS_PER_PAGE),
+        canonical=_canonical("/corrections", page),
     )
     newest = items[0].published_at if items and page == 1 else None
     return _cacheable(html, newest)

@@ -185,7 +185,7 @@ def _register_errors(app: Flask) -> None:
         log.error("database unavailable: %s", error.__class__.__name__)
         try:
             db.session.rollback()
-        except Exception:  # noqa: BLE001 - the connection itself may be gone
+        except Exception:  # the connection itself may be gone
             db.session.remove()
         response = _error_page(503, *_TITLES[503])
         response.headers["Retry-After"] = "5"
@@ -195,7 +195,7 @@ def _register_errors(app: Flask) -> None:
     def server_error(error: Exception):
         try:
             db.session.rollback()
-        except Exception:  # noqa: BLE001
+        except Exception:
             db.session.remove()
         return _error_page(500, *_TITLES[500])
 
@@ -234,7 +234,7 @@ class BoundedIntConverter(IntegerConverter):
     """`<int:…>` limited to what a database integer column holds, so an absurd
     id in a URL is a 404 rather than an overflow error in the database."""
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", DB_INT_MAX)
         super().__init__(map, *args, **kwargs)
 
@@ -287,7 +287,7 @@ def init_app(app: Flask) -> None:
 
         try:
             db.session.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        except Exception:  # any failure means "not healthy"
             db.session.rollback()
             return jsonify(status="unavailable", database="down"), 503
         return jsonify(status="ok", database="up")

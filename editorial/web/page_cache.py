@@ -120,7 +120,7 @@ def try_lock(backend: Any, name: str) -> bool:
     """A short cross-process lock (the cache's atomic add); False if taken."""
     try:
         return bool(backend.add(LOCK_PREFIX + name, 1, timeout=LOCK_SECONDS))
-    except Exception:  # noqa: BLE001 - without a cache, everyone renders
+    except Exception:  # without a cache, everyone renders
         return True
 
 
@@ -164,7 +164,7 @@ class PageCache:
         tags = tags_for_path(environ.get("PATH_INFO", ""))
         try:
             versions, stored = self.versions.current_with(key, tags)
-        except Exception:  # noqa: BLE001 - a cache outage must not take pages down
+        except Exception:  # a cache outage must not take pages down
             return self.app(environ, start_response)
         environ[ENVIRON_VERSIONS] = dict(zip(tags, versions, strict=True))
         if stored is not None:
@@ -243,7 +243,7 @@ class PageCache:
         inner["REQUEST_METHOD"] = "GET"
         chunks: list[bytes] = []
 
-        def collect(status: str, headers: list[tuple[str, str]], exc_info=None):  # noqa: ANN001, ANN202
+        def collect(status: str, headers: list[tuple[str, str]], exc_info=None):
             captured["status"] = status
             captured["headers"] = headers
             return chunks.append

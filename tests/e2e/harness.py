@@ -150,7 +150,7 @@ def _recording(app: Flask, exchanges: list[Exchange]) -> Callable:
     inner = app.wsgi_app
 
     def middleware(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        def recording_start(status: str, headers: list, exc_info: Any = None):  # noqa: ANN202
+        def recording_start(status: str, headers: list, exc_info: Any = None):
             exchanges.append(
                 Exchange(
                     environ.get("REQUEST_METHOD", ""),

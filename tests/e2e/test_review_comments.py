@@ -22,14 +22,14 @@ pytestmark = pytest.mark.e2e
 SENTENCE = "A spokesperson said the service would be reviewed after six months."
 
 
-def signed_in(new_context, login, username: str, **options) -> Page:  # noqa: ANN001
+def signed_in(new_context, login, username: str, **options) -> Page:
     context: BrowserContext = new_context(**options)
     page = context.new_page()
     login(page, username)
     return page
 
 
-def second_section(page: Page):  # noqa: ANN201
+def second_section(page: Page):
     return block(page, "sections").get_by_role("article").nth(1)
 
 

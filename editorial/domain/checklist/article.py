@@ -1,10 +1,11 @@
 """The article rules: which parts an article must have, and their limits.
 
-Table-driven: `FIELDS` says, for every piece of text an article holds, which
-block it belongs to (the label shown in findings), which editor field it is (the
-id the finding links to), and its character limit; `LISTS` says how many items
-each list may hold. Each structural rule is named in `RULES` with its severity
-and why. The prose of every field is checked by `prose.check_text`.
+Table-driven: for every piece of text an article holds, a `Field` names its
+field in the block registry (domain.blocks: the words findings use for it, the
+id of the editor input a finding links to, its character limit); a `ListBlock`
+names a list's kind there (its label, how many items it may hold). Each
+structural rule is named in `RULES` with its severity and why. The prose of
+every field is checked by `prose.check_text`.
 """
 
 from __future__ import annotations
@@ -12,23 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from editorial.domain import blocks
 from editorial.domain.checklist.findings import ERROR, WARNING, Finding, Rule, catalogue
 from editorial.domain.checklist.images import check_lead_image
 from editorial.domain.checklist.prose import check_text, lead
-from editorial.domain.content import (
-    ANSWER_MAX,
-    BODY_MAX,
-    FAQ_MAX,
-    HEADING_MAX,
-    QUESTION_MAX,
-    SECTIONS_MAX,
-    SUMMARY_MAX,
-    TAKEAWAY_MAX,
-    TAKEAWAYS_MAX,
-    TAKEAWAYS_MIN,
-    TITLE_MAX,
-    ArticleContent,
-)
+from editorial.domain.content import ArticleContent
 
 _MISSING_WHY = "the page cannot be published without it: readers would see a gap"
 
@@ -136,34 +125,36 @@ RULES: dict[str, Rule] = catalogue(
 
 @dataclass(frozen=True)
 class Field:
-    """One piece of text: where its findings go and how long it may be.
+    """One piece of text: its registry field, and how to read it from its owner."""
 
-    `block` and `field` may hold "{n}" (the item's number, from 1) and "{i}" (its
-    index, from 0) for the items of a list.
-    """
-
-    block: str
-    field: str
-    limit: int
+    spec: blocks.BlockField
     text: Callable[[object], str]
+
+    @property
+    def block(self) -> str:
+        return self.spec.finding
+
+    @property
+    def field(self) -> str:
+        return self.spec.dom_id
+
+    @property
+    def limit(self) -> int:
+        return self.spec.limit
 
     def at(self, index: int) -> tuple[str, str]:
         """The block label and field id of item `index`."""
-        return (
-            self.block.format(n=index + 1, i=index),
-            self.field.format(n=index + 1, i=index),
-        )
+        return self.spec.finding_at(index), self.spec.dom_id_at(index)
 
 
-TITLE = Field("Title", "title", TITLE_MAX, lambda c: c.title)
-SUMMARY = Field("Quick summary", "summary", SUMMARY_MAX, lambda c: c.summary)
-SECTION_HEADING = Field(
-    "Section {n} heading", "section-{i}-heading", HEADING_MAX, lambda s: s.heading
-)
-SECTION_BODY = Field("Section {n} body", "section-{i}-body", BODY_MAX, lambda s: s.body)
-TAKEAWAY = Field("Takeaway {n}", "takeaway-{i}", TAKEAWAY_MAX, lambda t: t)
-QUESTION = Field("Question {n}", "question-{i}", QUESTION_MAX, lambda f: f.question)
-ANSWER = Field("Answer {n}", "answer-{i}", ANSWER_MAX, lambda f: f.answer)
+TITLE = Field(blocks.TITLE, lambda c: c.title)
+CATEGORY = blocks.CATEGORY
+SUMMARY = Field(blocks.SUMMARY.field("summary"), lambda c: c.summary)
+SECTION_HEADING = Field(blocks.SECTION.field("heading"), lambda s: s.heading)
+SECTION_BODY = Field(blocks.SECTION.field("body"), lambda s: s.body)
+TAKEAWAY = Field(blocks.TAKEAWAYS.field("takeaway"), lambda t: t)
+QUESTION = Field(blocks.FAQS.field("question"), lambda f: f.question)
+ANSWER = Field(blocks.FAQS.field("answer"), lambda f: f.answer)
 
 
 @dataclass(frozen=True)
@@ -179,22 +170,26 @@ class ListBlock:
 
 
 SECTIONS = ListBlock(
-    "Sections",
-    "sections",
+    blocks.SECTIONS_LABEL,
+    blocks.SECTIONS_KEY,
     lambda c: c.sections,
     (SECTION_HEADING, SECTION_BODY),
-    SECTIONS_MAX,
+    blocks.SECTION.max_items,
 )
 TAKEAWAYS = ListBlock(
-    "Key takeaways",
-    "takeaways",
+    blocks.TAKEAWAYS.label,
+    blocks.TAKEAWAYS.key,
     lambda c: c.takeaways,
     (TAKEAWAY,),
-    TAKEAWAYS_MAX,
-    TAKEAWAYS_MIN,
+    blocks.TAKEAWAYS.max_items,
+    blocks.TAKEAWAYS.min_items,
 )
 FAQS = ListBlock(
-    "People also ask", "faqs", lambda c: c.faqs, (QUESTION, ANSWER), FAQ_MAX
+    blocks.FAQS.label,
+    blocks.FAQS.key,
+    lambda c: c.faqs,
+    (QUESTION, ANSWER),
+    blocks.FAQS.max_items,
 )
 
 
@@ -251,7 +246,11 @@ def _check_category(content: ArticleContent) -> list[Finding]:
         return []
     return [
         _finding(
-            "missing-category", "Category", "category", "", "No category is chosen"
+            "missing-category",
+            CATEGORY.finding,
+            CATEGORY.dom_id,
+            "",
+            "No category is chosen",
         )
     ]
 
@@ -304,7 +303,9 @@ def _check_sections(content: ArticleContent) -> list[Finding]:
     found: list[Finding] = []
     if not any(s.body.strip() for s in content.sections):
         message = "The article needs at least one section with text"
-        found.append(_finding("missing-sections", "Sections", "sections", "", message))
+        found.append(
+            _finding("missing-sections", SECTIONS.block, SECTIONS.field, "", message)
+        )
     found += _too_many(
         SECTIONS,
         len(content.sections),

@@ -3,11 +3,13 @@ meaningful, and an image wide enough for search engines and social cards."""
 
 from __future__ import annotations
 
+from editorial.domain import blocks
 from editorial.domain.checklist.findings import ERROR, WARNING, Finding, Rule, catalogue
 from editorial.domain.checklist.prose import lead
 from editorial.domain.content import ArticleContent
 
-BLOCK = "Lead image"
+BLOCK = blocks.LEAD_IMAGE.label
+ALT = blocks.LEAD_IMAGE.field("alt").dom_id
 RECOMMENDED_WIDTH = 1200
 
 RULES: dict[str, Rule] = catalogue(
@@ -63,7 +65,7 @@ def check_lead_image(content: ArticleContent) -> list[Finding]:
         found.append(
             _finding(
                 "missing-alt",
-                "lead-alt",
+                ALT,
                 "",
                 "The lead image has no alt text: describe what it shows",
             )
@@ -72,7 +74,7 @@ def check_lead_image(content: ArticleContent) -> list[Finding]:
         found.append(
             _finding(
                 "weak-alt",
-                "lead-alt",
+                ALT,
                 lead(image.alt),
                 "The alt text does not describe the picture (a file name or "
                 "just a word like “image”)",

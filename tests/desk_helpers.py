@@ -6,11 +6,11 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 
-def parse(response) -> HTMLParser:  # noqa: ANN001
+def parse(response) -> HTMLParser:
     return HTMLParser(response.get_data(as_text=True))
 
 
-def root_id(response) -> str | None:  # noqa: ANN001
+def root_id(response) -> str | None:
     """The id of a fragment's first element."""
     tree = parse(response)
     node = tree.body.child if tree.body else None
@@ -19,12 +19,12 @@ def root_id(response) -> str | None:  # noqa: ANN001
     return node.attributes.get("id") if node is not None else None
 
 
-def is_fragment(response, expected_id: str) -> bool:  # noqa: ANN001
+def is_fragment(response, expected_id: str) -> bool:
     text = response.get_data(as_text=True)
     return "<html" not in text and root_id(response) == expected_id
 
 
-def block(response, block_id: str) -> Node:  # noqa: ANN001
+def block(response, block_id: str) -> Node:
     node = parse(response).css_first(f"#{block_id}")
     assert node is not None, f"#{block_id} not in response"
     return node
