@@ -375,3 +375,29 @@ def test_an_autosave_conflict_shows_the_whole_block(login_as, make_user, make_ar
     assert tree.css_first("#summary").text() == "Author second."
     assert tree.css_first(".conflict") is not None
     assert _fresh(article).summary == "Editor first."
+
+
+def test_the_checklist_panel_shows_word_count_and_reading_time(
+    login_as, make_user, make_article
+):
+    author = make_user(Role.AUTHOR)
+    article = make_article(author=author, filled=False)
+    client = login_as(author)
+
+    def counted() -> tuple[int, str]:
+        panel = client.get(f"/desk/articles/{article.id}/checklist", headers=HX)
+        text = LexborHTMLParser(panel.get_data(as_text=True))
+        match = re.fullmatch(
+            r"(\d+) words? · (\d+) min read", text.css_first("#word-count").text()
+        )
+        assert match, text.css_first("#word-count").text()
+        return int(match[1]), match[2]
+
+    before, _ = counted()
+    body = _flat(
+        {"summary": _form(article, "summary", summary="One two three four five.")}
+    )
+    client.post(f"/desk/articles/{article.id}/save", data=body)
+    after, minutes = counted()
+    assert after == before + 5
+    assert minutes == "1"

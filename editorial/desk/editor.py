@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from flask import (
@@ -38,6 +39,7 @@ from editorial.domain import (
     rendering,
     saving,
     scheduling,
+    wordcount,
     workflow,
 )
 from editorial.domain import content as limits
@@ -172,9 +174,22 @@ class Findings(Sequence[Any]):
         self._article = article
         self._found: list[Any] | None = None
 
+    @cached_property
+    def content(self) -> Any:
+        return self._article.working_content()
+
+    @property
+    def words(self) -> int:
+        """The working copy's word count (the checklist panel shows it)."""
+        return wordcount.article_words(self.content)
+
+    @property
+    def reading_minutes(self) -> int:
+        return wordcount.reading_minutes(self.words)
+
     def _list(self) -> list[Any]:
         if self._found is None:
-            found = checklist.check_article(self._article.working_content())
+            found = checklist.check_article(self.content)
             self._found = sorted(found, key=lambda f: f.severity != checklist.ERROR)
         return self._found
 
