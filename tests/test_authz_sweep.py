@@ -28,7 +28,15 @@ from sqlalchemy import inspect, select
 from werkzeug.test import TestResponse
 
 from editorial.domain import comments, images, notifications, previews, workflow
-from editorial.domain.models import Article, Base, Category, Media, Role, User
+from editorial.domain.models import (
+    Article,
+    Base,
+    Category,
+    Media,
+    Revision,
+    Role,
+    User,
+)
 from editorial.extensions import db
 from editorial.web import media as web_media
 from tests.conftest import PASSWORD
@@ -192,6 +200,8 @@ TABLE: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     (f"{ART}/summary", "GET"): VIEW,
     (f"{ART}/summary", "POST"): EDIT,
     (f"{ART}/save", "POST"): EDIT,
+    (f"{ART}/history/<int:number>/restore", "POST"): EDIT,
+    (f"{ART}/history/<int:number>/restore/<block>", "POST"): EDIT,
     (f"{ART}/summary/edit", "GET"): EDIT,
     (f"{ART}/sections", "GET"): VIEW,
     (f"{ART}/sections", "POST"): EDIT,
@@ -374,6 +384,12 @@ def build_world(
     return world
 
 
+def _revisions_of(article: Article) -> list[Revision]:
+    return list(
+        db.session.scalars(select(Revision).where(Revision.article_id == article.id))
+    )
+
+
 def path_for(rule: str, world: World, action: str | None) -> str:
     """Fill the rule's placeholders from the world's rows."""
     article = world.article
@@ -384,6 +400,10 @@ def path_for(rule: str, world: World, action: str | None) -> str:
             return str(article.id)
         if name == "section_id":
             return str(article.sections[0].id)
+        if name == "number":  # the first revision: before the article was filled
+            return str(min(r.number for r in _revisions_of(article)))
+        if name == "block":
+            return "summary"
         if name == "item_id":
             items = article.takeaways if "/takeaways/" in rule else article.faqs
             return str(items[0].id)
@@ -485,6 +505,8 @@ def form_for(rule: str, world: World, actor: str) -> dict[str, Any]:
             "title": f"Retitled {n}",
             "category": world.category.id,
         }
+    if "/history/" in rule:  # a restore, against the version shown
+        return {"version": a.version}
     if rule.endswith("/save"):  # One Save for all, here with one changed block
         return {
             "summary.version": a.summary_version,
@@ -574,6 +596,10 @@ EFFECT_TABLES: dict[str, set[str]] = {
     f"{ART}/meta": _EDIT,
     f"{ART}/summary": _EDIT,
     f"{ART}/save": _EDIT,
+    # The first revision had four empty sections and no lists.
+    f"{ART}/history/<int:number>/restore": _EDIT
+    | {"article_sections", "takeaways", "faq_items"},
+    f"{ART}/history/<int:number>/restore/<block>": _EDIT,
     **{
         f"{ART}/{part}{suffix.format(id=key)}": _EDIT | {table}
         for part, key, table in (
@@ -677,6 +703,9 @@ EFFECTS: dict[str, Callable[[World, str | None], None]] = {
     f"{ART}/meta": _check_article(lambda a: a.title.startswith("Retitled"), "title"),
     f"{ART}/summary": _check_article(
         lambda a: a.summary == "A new summary of what the council decided.", "summary"
+    ),
+    f"{ART}/history/<int:number>/restore/<block>": _check_article(
+        lambda a: a.summary == "", "the first revision's (empty) summary"
     ),
     f"{ART}/save": _check_article(
         lambda a: a.summary == "Every changed block saved at once.", "summary"

@@ -188,6 +188,7 @@ def discover_fields(app: Flask, world: World) -> dict[str, set[str]]:
         (admin, "/account"),
         (admin, "/desk/notifications"),
         (admin, f"/desk/articles/{a.id}"),
+        (admin, f"/desk/articles/{a.id}/history"),  # the restore buttons
         (admin, f"/desk/articles/{world.other.id}"),  # published: its actions
         (admin, f"/desk/media?article={a.id}"),  # reuse and delete an image
         (app.test_client(), "/login"),
@@ -488,6 +489,8 @@ def fill_path(
         name = match.group(1)
         if name == "name":
             return action
+        if name == "block":
+            return "summary"
         if choice == "missing":
             args[name] = 2**31 - 1
             return str(args[name])
@@ -496,6 +499,12 @@ def fill_path(
             args[name] = a.id
         elif name == "section_id":
             args[name] = _first(ArticleSection, source.id) or 2**31 - 1
+        elif name == "number":
+            args[name] = db.session.scalar(
+                select(func.min(Revision.number)).where(
+                    Revision.article_id == source.id
+                )
+            )
         elif name == "item_id":
             model = Takeaway if "/takeaways/" in rule else FaqItem
             args[name] = _first(model, source.id) or 2**31 - 1
@@ -762,6 +771,14 @@ def _path_base(world: World) -> dict[str, str]:
         link_id=str(_preview_link(world.article.id, world)),
         notification_id=str(_notification_of(world.admin)),
         token=_preview_token(world),
+        number=str(
+            db.session.scalar(
+                select(func.min(Revision.number)).where(
+                    Revision.article_id == world.article.id
+                )
+            )
+        ),
+        block="summary",
     )
 
 

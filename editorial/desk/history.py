@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import abort, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
 from editorial.desk import bp
-from editorial.domain import diff, editing, rendering, workflow
+from editorial.domain import diff, editing, rendering, restore, workflow
+from editorial.domain.errors import InvalidInput, StaleVersion
 from editorial.domain.models import Article, Revision, Transition, parse_db_int
 from editorial.domain.policy import Permission, can
 from editorial.extensions import db
-from editorial.web.fragments import render_page_or_block
+from editorial.web.fragments import hx_redirect, render_page_or_block
 
 REVISIONS_SHOWN = 200
 _BLOCK_NAMES = {
@@ -48,6 +49,9 @@ def block_name(block: str) -> str:
     """A revision's block key, in words."""
     if block.startswith("section:"):
         return "Section"
+    restored = restore.restored_from(block)
+    if restored is not None:
+        return f"Restored revision {restored}"
     return _BLOCK_NAMES.get(block, block)
 
 
@@ -144,5 +148,43 @@ def history(article_id: int):
         submitted=submitted,
         since_submission=since_submission,
         describe_block=block_name,
+        may_restore=can(current_user, Permission.EDIT, article),
         describe_action=lambda t: action_name(t, current_app.config["SITE_TIMEZONE"]),
+    )
+
+
+@bp.post("/articles/<int:article_id>/history/<int:number>/restore")
+def restore_version(article_id: int, number: int):
+    """`Restore this version`: the whole revision back into the working copy."""
+    return _restore(article_id, number, restore.WHOLE)
+
+
+@bp.post("/articles/<int:article_id>/history/<int:number>/restore/<block>")
+def restore_block(article_id: int, number: int, block: str):
+    """`Restore this block`: one block of a revision's diff."""
+    return _restore(article_id, number, block)
+
+
+def _restore(article_id: int, number: int, block: str):
+    article = editing.get_article_for(db.session, article_id, current_user)
+    revision = _revision(article, number)
+    version = parse_db_int(request.form.get("version", ""))
+    if revision is None or version is None:
+        abort(404 if revision is None else 400)
+    try:
+        restore.restore(
+            db.session, article, current_user, revision, block, expected_version=version
+        )
+    except (InvalidInput, StaleVersion) as error:
+        db.session.rollback()
+        back = url_for("desk.history", article_id=article_id, rev=number)
+        return hx_redirect(back, error.message, "error")
+    db.session.commit()
+    done = (
+        f"Restored revision {number}."
+        if block == restore.WHOLE
+        else (f"Restored a block of revision {number}.")
+    )
+    return hx_redirect(
+        url_for("desk.edit_article", article_id=article_id), done, "success"
     )
