@@ -92,6 +92,7 @@ class Pending:
     findings: list[Any] = field(default_factory=list)
     saved: str = ""
     saved_at: datetime | None = None
+    merged_with: str = ""  # saved by merging with this colleague's newer text
     # One Save for all: the other forms of the same request, by form name.
     others: dict[str, Pending] = field(default_factory=dict)
 
@@ -137,11 +138,16 @@ class Pending:
 
     def saved_time(self, form: str, prefix: str = "") -> datetime | None:
         """When this request saved `form` (or a form starting with `prefix`)."""
+        part = self.saved_part(form, prefix)
+        return (part.saved_at or utcnow()) if part else None
+
+    def saved_part(self, form: str, prefix: str = "") -> Pending | None:
+        """The part of this request that saved `form` (or one with `prefix`)."""
         for part in (self, *self.others.values()):
             if part.saved and (
                 part.saved == form or (prefix and part.saved.startswith(prefix))
             ):
-                return part.saved_at or utcnow()
+                return part
         return None
 
 
@@ -296,7 +302,7 @@ def _save(
     form: str,
     anchor: str,
     saved: str,
-    change: Callable[[Article], None],
+    change: Callable[[Article], str | None],
     extra: Callable[[Article], dict[str, Any]] | None = None,
     on_conflict: Callable[[Article, Pending], tuple[str, str | None]] | None = None,
     theirs: Callable[[Article], list[tuple[str, str]] | None] | None = None,
@@ -308,7 +314,7 @@ def _save(
     """
     article = _load(article_id)
     try:
-        change(article)
+        merged = change(article)
     except (InvalidInput, StaleBlock) as error:
         db.session.rollback()
         article = _load(article_id)
@@ -335,16 +341,21 @@ def _save(
             response.headers["HX-Reswap"] = "outerHTML"
         return response
     db.session.commit()
+    merged_with = merged if isinstance(merged, str) else ""
     if is_fragment_request():
         article = _load(article_id)
-        if _autosaving():
+        if _autosaving() and not merged_with:
             return autosaved(article, form)
         context = extra(article) if extra else {}
-        done = Pending(saved=form, saved_at=utcnow())
-        return render_editor_block(
+        done = Pending(saved=form, saved_at=utcnow(), merged_with=merged_with)
+        response = render_editor_block(
             article, block, pending=done, changed=True, **context
         )
-    flash(saved, "success")
+        if _autosaving():  # merged: the field must show both writers' text
+            response.headers["HX-Retarget"] = f"#{anchor}"
+            response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    flash(f"Merged with changes by {merged_with}." if merged_with else saved, "success")
     return redirect(_editor_url(article_id, anchor), code=303)
 
 
@@ -449,7 +460,8 @@ def _report_pending(article: Article, report: saving.Report) -> Pending:
     parts: dict[str, Pending] = {}
     now = utcnow()
     for form in report.saved:
-        parts[form] = Pending(saved=form, saved_at=now)
+        merged_with = report.merged.get(form, "")
+        parts[form] = Pending(saved=form, saved_at=now, merged_with=merged_with)
     for form, error in report.errors.items():
         parts[form] = Pending(
             form=form, values=report.values[form], errors={error.field: error.message}

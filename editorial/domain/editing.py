@@ -10,6 +10,7 @@ Flask import; nothing here commits.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from editorial.domain import blocks, revisions
+from editorial.domain import blocks, merge, revisions
 from editorial.domain import content as limits
 from editorial.domain.content import DEFAULT_SECTION_HEADINGS
 from editorial.domain.errors import InvalidInput, NotAllowed, NotFound, StaleBlock
@@ -166,20 +167,49 @@ def update_summary(
     expected_version: int,
     summary: str,
     now: datetime | None = None,
-) -> None:
-    """Save the Quick summary (plain text, at most 500 characters)."""
+) -> str | None:
+    """Save the Quick summary (plain text, at most 500 characters).
+
+    Saved against an older version, it is merged with the newer text when the
+    changes do not overlap (answers the colleague's name); else StaleBlock.
+    """
     ensure_may_edit(user, article)
     summary = _clean(summary)
     _max(summary, "summary", "Quick summary", limits.SUMMARY_MAX)
+    try:
+        _save_block(
+            session,
+            article,
+            user,
+            "summary",
+            expected_version,
+            {"summary": summary},
+            now,
+        )
+        return None
+    except StaleBlock:
+        base = revisions.block_base(session, article.id, "summary", expected_version)
+        session.refresh(article)
+        merged = (
+            merge.merge_text(base.block_text or "", article.summary, summary)
+            if base is not None
+            else None
+        )
+        if merged is None:
+            raise
+    _max(merged, "summary", "Quick summary", limits.SUMMARY_MAX)
+    other = revisions.last_writer(session, article.id, "summary")
     _save_block(
         session,
         article,
         user,
         "summary",
-        expected_version,
-        {"summary": summary},
+        article.summary_version,
+        {"summary": merged},
         now,
+        merged_with=other,
     )
+    return other.display_name if other else "someone else"
 
 
 # --- lead image ------------------------------------------------------------------
@@ -271,11 +301,56 @@ def update_section(
     heading: str,
     body: str,
     now: datetime | None = None,
-) -> None:
-    """Save one section's heading and body against its own version."""
+) -> str | None:
+    """Save one section's heading and body against its own version.
+
+    Against an older version, the body is merged by paragraph and sentence
+    with the newer one, and the heading taken from whichever side changed it,
+    when the changes do not overlap (answers the colleague's name); else
+    StaleBlock.
+    """
     ensure_may_edit(user, article)
     heading, body = _section_values(heading, body)
     block = f"section:{section_id}"
+    if _write_section(session, article, section_id, expected_version, heading, body):
+        text = _section_text(heading, body)
+        _touch(
+            session, article, user, block, now, version=expected_version + 1, text=text
+        )
+        return None
+    exists = _section_exists(session, article.id, section_id)
+    base = revisions.block_base(session, article.id, block, expected_version)
+    current = session.get(ArticleSection, section_id) if exists else None
+    merged = _merge_section(base, current, heading, body)
+    if current is None or merged is None:
+        _raise_stale(session, article, block, exists=exists)
+    assert current is not None and merged is not None
+    heading, body = _section_values(*merged)
+    other = revisions.last_writer(session, article.id, block)
+    seen = current.version
+    if not _write_section(session, article, section_id, seen, heading, body):
+        _raise_stale(session, article, block, exists=True)
+    _touch(
+        session,
+        article,
+        user,
+        block,
+        now,
+        version=seen + 1,
+        text=_section_text(heading, body),
+        merged_with=other,
+    )
+    return other.display_name if other else "someone else"
+
+
+def _write_section(
+    session: Session,
+    article: Article,
+    section_id: int,
+    expected_version: int,
+    heading: str,
+    body: str,
+) -> bool:
     matched = session.execute(
         update(ArticleSection)
         .where(
@@ -286,14 +361,33 @@ def update_section(
         .values(heading=heading, body=body, version=ArticleSection.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if matched != 1:
-        _raise_stale(
-            session,
-            article,
-            block,
-            exists=_section_exists(session, article.id, section_id),
-        )
-    _touch(session, article, user, block, now)
+    return matched == 1
+
+
+def _section_text(heading: str, body: str) -> str:
+    return json.dumps([heading, body], ensure_ascii=False)
+
+
+def _merge_section(
+    base: Any, current: ArticleSection | None, heading: str, body: str
+) -> tuple[str, str] | None:
+    """Both writers' changes to a section, or None when they overlap."""
+    if base is None or current is None or not base.block_text:
+        return None
+    session = Session.object_session(current)
+    if session is not None:
+        session.refresh(current)
+    base_heading, base_body = json.loads(base.block_text)
+    if heading == base_heading or heading == current.heading:
+        merged_heading = current.heading
+    elif current.heading == base_heading:
+        merged_heading = heading
+    else:
+        return None
+    merged_body = merge.merge_text(base_body, current.body, body)
+    if merged_body is None:
+        return None
+    return merged_heading, merged_body
 
 
 def remove_section(
@@ -598,6 +692,7 @@ def _save_block(
     expected_version: int,
     values: dict[str, Any],
     now: datetime | None,
+    merged_with: User | None = None,
 ) -> None:
     """UPDATE an article-level block only if its version is still the one seen."""
     version_col = _version_column(block)
@@ -619,13 +714,32 @@ def _save_block(
     if matched != 1:
         _raise_stale(session, article, block, exists=True)
     session.refresh(article)
-    revisions.write(session, article, user, block, now)
+    text = values.get("summary") if block == "summary" else None
+    revisions.write(
+        session,
+        article,
+        user,
+        block,
+        now,
+        block_version=getattr(article, version_col.key) if text is not None else None,
+        block_text=text,
+        merged_with=merged_with,
+    )
 
 
 def _touch(
-    session: Session, article: Article, user: User, block: str, now: datetime | None
+    session: Session,
+    article: Article,
+    user: User,
+    block: str,
+    now: datetime | None,
+    *,
+    version: int | None = None,
+    text: str | None = None,
+    merged_with: User | None = None,
 ) -> None:
-    """Bump the article's version after a child-row change, and keep a revision."""
+    """Bump the article's version after a child-row change, and keep a revision
+    (with the block's new version and text, for a section: a merge base)."""
     now = now or utcnow()
     session.execute(
         update(Article)
@@ -635,7 +749,16 @@ def _touch(
     )
     session.flush()
     session.expire(article)
-    revisions.write(session, article, user, block, now)
+    revisions.write(
+        session,
+        article,
+        user,
+        block,
+        now,
+        block_version=version,
+        block_text=text,
+        merged_with=merged_with,
+    )
 
 
 def _claim_list(

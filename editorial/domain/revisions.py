@@ -33,9 +33,21 @@ def latest(session: Session, article_id: int) -> Revision | None:
 
 
 def write(
-    session: Session, article: Article, user: User, block: str, now: datetime
+    session: Session,
+    article: Article,
+    user: User,
+    block: str,
+    now: datetime,
+    *,
+    block_version: int | None = None,
+    block_text: str | None = None,
+    merged_with: User | None = None,
 ) -> Revision:
-    """Keep a copy of the working copy after a change that bumped the version."""
+    """Keep a copy of the working copy after a change that bumped the version.
+
+    A text block's save also records the block's new version and text: the
+    base a later save against that version merges from (domain.merge).
+    """
     session.expire(article)
     revision = Revision(
         article_id=article.id,
@@ -44,6 +56,9 @@ def write(
         content=article.working_content().to_json(),
         created_at=now,
         created_by_id=user.id,
+        block_version=block_version,
+        block_text=block_text,
+        merged_with_id=merged_with.id if merged_with else None,
     )
     session.add(revision)
     session.flush()
@@ -63,3 +78,30 @@ def current(
     if found is not None and found.content == content.to_json():
         return found
     return write(session, article, user, WORKFLOW, now)
+
+
+def block_base(
+    session: Session, article_id: int, block: str, version: int
+) -> Revision | None:
+    """The revision that left `block` at `version` (its text is a merge base)."""
+    return session.scalars(
+        select(Revision)
+        .where(
+            Revision.article_id == article_id,
+            Revision.block == block,
+            Revision.block_version == version,
+        )
+        .order_by(Revision.number.desc())
+        .limit(1)
+    ).first()
+
+
+def last_writer(session: Session, article_id: int, block: str) -> User | None:
+    """Who saved `block` last (the colleague a merge kept the changes of)."""
+    revision = session.scalars(
+        select(Revision)
+        .where(Revision.article_id == article_id, Revision.block == block)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    ).first()
+    return revision.created_by if revision is not None else None

@@ -106,6 +106,7 @@ class Report:
     saved: list[str] = field(default_factory=list)
     conflicts: dict[str, StaleBlock] = field(default_factory=dict)
     errors: dict[str, InvalidInput] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)  # form → colleague
     values: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -143,13 +144,15 @@ def save_all(
         column = _list_version(form)
         expected = advanced.get(column, version) if column else version
         try:
-            _save_one(session, article, user, form, expected, values, now)
+            merged = _save_one(session, article, user, form, expected, values, now)
         except StaleBlock as conflict:
             report.conflicts[form] = conflict
         except InvalidInput as error:
             report.errors[form] = error
         else:
             report.saved.append(form)
+            if merged:
+                report.merged[form] = merged
         session.refresh(article)
         if column and form in report.saved:
             advanced[column] = getattr(article, column)
@@ -186,8 +189,9 @@ def _save_one(
     expected: int,
     values: dict[str, str],
     now: datetime | None,
-) -> None:
-    """One block's save, through the same editing function as its own Save."""
+) -> str | None:
+    """One block's save, through the same editing function as its own Save
+    (answers the colleague's name when the save was merged with theirs)."""
     if form == "meta":
         editing.update_meta(
             session,
@@ -199,9 +203,9 @@ def _save_one(
             slug=values.get("slug") if not article.first_published_at else None,
             now=now,
         )
-        return
+        return None
     if form == "summary":
-        editing.update_summary(
+        return editing.update_summary(
             session,
             article,
             user,
@@ -209,11 +213,10 @@ def _save_one(
             summary=values.get("summary", ""),
             now=now,
         )
-        return
     kind, item_id = split_form(form)
     assert kind is not None and item_id is not None
     if kind is blocks.SECTION:
-        editing.update_section(
+        return editing.update_section(
             session,
             article,
             user,
@@ -223,7 +226,6 @@ def _save_one(
             body=values.get("body", ""),
             now=now,
         )
-        return
     editing.update_item(
         session,
         article,
@@ -234,3 +236,4 @@ def _save_one(
         values=values,
         now=now,
     )
+    return None

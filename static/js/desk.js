@@ -45,7 +45,7 @@
 
   function unsaved(key) {
     var b = blocks[key];
-    return !!b && (b.edits !== b.saved || b.inflight);
+    return !!b && (b.edits !== b.saved || b.inflight || b.stuck);
   }
 
   function summarize() {
@@ -236,6 +236,7 @@
       if (source && part.id === source.id) {
         // Saved: clean. Refused (422/409): the server echoes the text back.
         if (ok) { dirty.delete(part.id); }
+        if (key) { blocks[key].saved = blocks[key].edits; }
         return;
       }
       var values = {};
@@ -265,7 +266,11 @@
     var ok = event.detail.xhr && event.detail.xhr.status < 300;
     var target = event.detail.target;
     kept = [];
-    keepUnsaved(target, guardedForm(elt), discard, ok, false);
+    // The block answering its own autosave (merged with a colleague's text,
+    // or the conflict view) shows what the server holds: never put the
+    // older text back over it.
+    var source = guardedForm(elt) || autosaving(elt);
+    keepUnsaved(target, source, discard, ok, false);
   });
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     // A Save of every block re-renders the blocks it saved: keep what was

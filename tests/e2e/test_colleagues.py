@@ -3,11 +3,13 @@ and stops seeing them once they leave."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import LiveServer
-from tests.e2e.steps import block, unique_title, write_article
+from tests.e2e.steps import SAVED, block, unique_title, write_article
 
 pytestmark = pytest.mark.e2e
 
@@ -37,3 +39,36 @@ def test_two_editors_see_each_other_and_the_block_they_are_in(
 
     author.close()  # the goodbye beacon, else the 60 s expiry
     expect(seen_by_editor).not_to_contain_text("Also here:", timeout=20_000)
+
+
+def test_two_writers_on_different_paragraphs_are_merged(
+    new_context, login, live_server: LiveServer
+):
+    made = write_article(live_server, unique_title("Ferry strike ends"))
+    editor = new_context().new_page()
+    login(editor, "editor1")
+    author = new_context().new_page()
+    login(author, "author1")
+    editor.goto(made.editor)
+    author.goto(made.editor)
+    first = "The strike ended on Friday.\n\nTalks resume in May."
+
+    # Both start from the same version of the first section.
+    mine = block(editor, "sections").get_by_role("article").first
+    theirs = block(author, "sections").get_by_role("article").first
+    mine.get_by_label("Body").fill(first)
+    expect(mine.get_by_role("status")).to_have_text(SAVED)
+    # The author's page still holds the older version; they change another
+    # paragraph of the same body: the later save keeps both.
+    original = theirs.get_by_label("Body").input_value()
+    theirs.get_by_label("Body").fill(original + "\n\nA new closing paragraph.")
+    merged = block(author, "sections").get_by_role("article").first
+    expect(merged.get_by_role("status")).to_have_text(
+        "Merged with changes by Elena Marquez"
+    )
+    body = merged.get_by_label("Body").input_value()
+    assert "A new closing paragraph." in body
+    assert "Talks resume in May." in body  # the editor's words are kept too
+    author.reload()
+    body = block(author, "sections").get_by_role("article").first.get_by_label("Body")
+    expect(body).to_have_value(re.compile("A new closing paragraph."))
