@@ -178,3 +178,15 @@ def test_views_are_thin(app):
             long.append(f"{endpoint}: {lines} lines")
     assert long == []
     assert len(app.view_functions) > 60  # the walk saw the routes
+
+
+def test_test_modules_have_unique_names():
+    """The tests run without packages (rootdir imports), so two test modules with
+    one basename break collection of the whole suite; catch that here first."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        if path.name in seen:
+            clashes.append((seen[path.name], path))
+        seen.setdefault(path.name, path)
+    assert clashes == []

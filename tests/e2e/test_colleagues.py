@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.harness import LiveServer
 from tests.e2e.steps import SAVED, block, unique_title, write_article
@@ -14,16 +14,22 @@ from tests.e2e.steps import SAVED, block, unique_title, write_article
 pytestmark = pytest.mark.e2e
 
 
+def _editor_and_author_on(url: str, new_context, login) -> tuple[Page, Page]:
+    """editor1 and author1, each in a context of their own, on one editor page."""
+    pages = []
+    for username in ("editor1", "author1"):
+        page = new_context().new_page()
+        login(page, username)
+        page.goto(url)
+        pages.append(page)
+    return pages[0], pages[1]
+
+
 def test_two_editors_see_each_other_and_the_block_they_are_in(
     new_context, login, live_server: LiveServer
 ):
     made = write_article(live_server, unique_title("Tram line reopens"))
-    editor = new_context().new_page()
-    login(editor, "editor1")
-    author = new_context().new_page()
-    login(author, "author1")
-    editor.goto(made.editor)
-    author.goto(made.editor)
+    editor, author = _editor_and_author_on(made.editor, new_context, login)
 
     block(author, "summary").get_by_label("Quick summary").focus()
     block(editor, "sections").get_by_role("article").first.get_by_label("Body").focus()
@@ -45,12 +51,7 @@ def test_two_writers_on_different_paragraphs_are_merged(
     new_context, login, live_server: LiveServer
 ):
     made = write_article(live_server, unique_title("Ferry strike ends"))
-    editor = new_context().new_page()
-    login(editor, "editor1")
-    author = new_context().new_page()
-    login(author, "author1")
-    editor.goto(made.editor)
-    author.goto(made.editor)
+    editor, author = _editor_and_author_on(made.editor, new_context, login)
     first = "The strike ended on Friday.\n\nTalks resume in May."
 
     # Both start from the same version of the first section.
