@@ -64,6 +64,14 @@ def create_draft(page: Page, title: str, category: str = "Science") -> int:
     return int(page.url.rsplit("/", 1)[1])
 
 
+def htmx_ready(page: Page) -> None:
+    """Wait until htmx has run (it is deferred): a click before that is a plain
+    form post, which reloads the page."""
+    page.wait_for_function(
+        "() => window.htmx !== undefined && document.readyState !== 'loading'"
+    )
+
+
 def block(page: Page, name: str) -> Locator:
     """One editor block by its id: summary, sections, takeaways, faqs, actions,
     checklist, meta, or section-<id>."""

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.harness import LiveServer
-from tests.e2e.steps import block, unique_title, write_article
+from tests.e2e.steps import block, htmx_ready, unique_title, write_article
 
 pytestmark = pytest.mark.e2e
 
@@ -72,6 +72,7 @@ def test_the_unread_count_moves(
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
     item = page.locator("li.notification").filter(has_text=made.title)
     expect(item).to_contain_text("submitted")
+    htmx_ready(page)
     page.evaluate("() => { window.__marker = 1; }")
     item.get_by_role("button", name="Mark as read").click()
     expect(item.get_by_role("button", name="Mark as read")).to_have_count(0)

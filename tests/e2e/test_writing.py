@@ -17,6 +17,7 @@ from tests.e2e.steps import (
     block,
     create_draft,
     expect_only_block_replaced,
+    htmx_ready,
     item_values,
     mark_blocks,
     state_badge,
@@ -32,6 +33,7 @@ def test_author_writes_a_whole_article_without_a_page_load(page: Page, login):
     title = unique_title("Harbour ferry adds a night crossing")
     article_id = create_draft(page, title)
     editor_url = page.url
+    htmx_ready(page)
     page.evaluate("() => { window.__marker = 1; }")
     mark_blocks(page)
 
