@@ -19,7 +19,6 @@ table exists it is filled too, and SQLite FTS5 tables are rebuilt.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -445,7 +444,7 @@ def write_article(
     return title, summary, sections, takeaways, faqs
 
 
-def content_json(
+def article_content(
     title: str,
     category_id: int,
     category_name: str,
@@ -453,21 +452,28 @@ def content_json(
     sections: Sequence[tuple[str, str, str]],
     takeaways: Sequence[str],
     faqs: Sequence[tuple[str, str]],
-) -> str:
-    """Exactly ArticleContent.to_json() of these values, without the dataclasses."""
-    return json.dumps(
-        {
-            "title": title,
-            "category_id": category_id,
-            "category_name": category_name,
-            "summary": summary,
-            "sections": [{"heading": h, "body": b} for h, b, _ in sections],
-            "takeaways": list(takeaways),
-            "faqs": [{"question": q, "answer": a} for q, a in faqs],
-        },
-        ensure_ascii=False,
-        sort_keys=True,
+):  # an ArticleContent
+    """The domain's content of these values (its to_json() is the revision)."""
+    from editorial.domain.content import ArticleContent, Faq, Section
+
+    return ArticleContent(
+        title=title,
+        category_id=category_id,
+        category_name=category_name,
+        summary=summary,
+        sections=tuple(Section(heading=h, body=b) for h, b, _ in sections),
+        takeaways=tuple(takeaways),
+        faqs=tuple(Faq(question=q, answer=a) for q, a in faqs),
     )
+
+
+def generated_plain(sections: Sequence[tuple[str, str, str]]):
+    """plain_text for this article's fields, from the plain text the generator
+    wrote beside each section (the other fields have no Markdown). Rendering
+    100,000 articles' Markdown again would triple the seeding time;
+    _verify_sample checks this against the real plain_text."""
+    known = {body: plain for _, body, plain in sections}
+    return lambda markdown: known.get(markdown, markdown)
 
 
 # --- bulk writing ------------------------------------------------------------------
@@ -497,6 +503,9 @@ class BulkWriter:
             return value
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
+    def value(self, value: Any) -> Any:
+        return self.ts(value) if isinstance(value, datetime) else value
+
     def flag(self, value: bool) -> Any:
         return int(value) if self.dialect == "sqlite" else value
 
@@ -525,6 +534,17 @@ class BulkWriter:
         self.raw.close()
 
 
+# What workflow.publication_fields sets, bar the snapshot pointer (the revision
+# rows refer back to the article, so it is set once both are in).
+PUBLISHED_COLUMNS = (
+    "published_title",
+    "published_summary",
+    "published_category_id",
+    "published_image_id",
+    "published_image",
+    "first_published_at",
+    "last_published_at",
+)
 ARTICLE_COLUMNS = (
     "id",
     "slug",
@@ -541,12 +561,9 @@ ARTICLE_COLUMNS = (
     "created_at",
     "updated_at",
     "updated_by_id",
-    "first_published_at",
-    "last_published_at",
-    "published_title",
-    "published_summary",
-    "published_category_id",
+    *PUBLISHED_COLUMNS,
 )
+SEARCH_COLUMNS = ("article_id", "title", "summary", "body")
 REVISION_COLUMNS = (
     "id",
     "article_id",
@@ -593,37 +610,6 @@ def _check_columns(engine: Engine, table: str, columns: Sequence[str]) -> None:
         )
 
 
-def _search_table(engine: Engine, report: SeedReport) -> tuple[str, list[str]] | None:
-    """The search_documents table and the columns we can fill, if it exists."""
-    names = inspect(engine).get_table_names()
-    if "search_documents" not in names:
-        return None
-    known = {
-        "article_id",
-        "title",
-        "summary",
-        "body",
-        "slug",
-        "category_id",
-        "category_name",
-        "first_published_at",
-        "last_published_at",
-        "published_at",
-        "updated_at",
-        "language",
-    }
-    columns = [c["name"] for c in inspect(engine).get_columns("search_documents")]
-    usable = [c for c in columns if c in known]
-    missing = _required_columns(engine, "search_documents") - set(usable)
-    if "article_id" not in usable or missing:
-        report.notes.append(
-            "search_documents not filled: unknown required columns "
-            f"{sorted(missing)} or no article_id"
-        )
-        return None
-    return "search_documents", usable
-
-
 def _fts_tables(writer: BulkWriter) -> list[str]:
     if writer.dialect != "sqlite":
         return []
@@ -662,18 +648,22 @@ def _create_users(app, password: str) -> dict[str, int]:
     return ids
 
 
-def _verify_sample(rows: Sequence[tuple[str, int, str]]) -> None:
-    """The generated copy passes the real checklist, so `Publish update` works."""
-    from editorial.domain import checklist
+def _verify_sample(sample: Sequence[tuple[Any, Sequence]]) -> None:
+    """The generated copy passes the real checklist, so `Publish update` works,
+    and its search text is what domain.search writes on publish."""
+    from editorial.domain import checklist, search
     from editorial.domain.content import ArticleContent
 
-    for document, _, _ in rows:
-        content = ArticleContent.from_json(document)
-        if content.to_json() != document:
-            raise SystemExit("seeded revision JSON differs from ArticleContent's")
+    for content, sections in sample:
+        if ArticleContent.from_json(content.to_json()) != content:
+            raise SystemExit("seeded content does not survive its own JSON")
         errors = [f for f in checklist.check_article(content) if f.severity == "error"]
         if errors:
             raise SystemExit(f"seeded content fails the checklist: {errors[:3]}")
+        if search.document_text(content) != search.document_text(
+            content, generated_plain(sections)
+        ):
+            raise SystemExit("the generator's plain text differs from plain_text")
 
 
 def seed(
@@ -689,7 +679,8 @@ def seed(
     """Create a fresh database at `url` and fill it with `articles` articles."""
     from flask_migrate import upgrade
 
-    from editorial.domain.models import utcnow
+    from editorial.domain import search, workflow
+    from editorial.domain.models import ChangeKind, utcnow
     from editorial.domain.rendering import slugify
 
     url = normalise_url(url)
@@ -722,9 +713,9 @@ def seed(
             ("takeaways", TAKEAWAY_COLUMNS),
             ("faq_items", FAQ_COLUMNS),
             ("transitions", TRANSITION_COLUMNS),
+            ("search_documents", SEARCH_COLUMNS),
         ):
             _check_columns(engine, table, cols)
-        search = _search_table(engine, report)
         writer = BulkWriter(engine)
     try:
         rng = random.Random(random_seed)
@@ -746,7 +737,7 @@ def seed(
         writer.commit()
 
         slug_bases: dict[str, str] = {}
-        sample: list[tuple[str, int, str]] = []
+        sample: list[tuple[Any, Sequence]] = []
         for first in range(0, articles, chunk):
             rows_a, rows_r, rows_s, rows_t, rows_f, rows_x, rows_d = (
                 [],
@@ -769,17 +760,32 @@ def seed(
                 if base is None:
                     base = slug_bases[title] = slugify(title, max_length=80)
                 published = start + step * index
-                last = published
-                if index % 5 == 0:  # some pieces got an update later
-                    last = min(published + timedelta(hours=rng.randint(1, 48)), now)
                 created = published - timedelta(hours=3)
                 edited = published - timedelta(minutes=30)
                 author_id = author_ids[index % len(author_ids)]
-                document = content_json(
+                content = article_content(
                     title, category_id, category, summary, sections, takeaways, faqs
                 )
                 if len(sample) < 20:
-                    sample.append((document, article_id, title))
+                    sample.append((content, sections))
+                # What Publish leaves on the article; some pieces got an update later.
+                fields = workflow.publication_fields(
+                    content,
+                    revision_id=article_id,
+                    now=published,
+                    kind=None,
+                    first_published_at=None,
+                    last_published_at=None,
+                )
+                if index % 5 == 0:
+                    fields = workflow.publication_fields(
+                        content,
+                        revision_id=article_id,
+                        now=min(published + timedelta(hours=rng.randint(1, 48)), now),
+                        kind=ChangeKind.UPDATE,
+                        first_published_at=fields["first_published_at"],
+                        last_published_at=fields["last_published_at"],
+                    )
                 rows_a.append(
                     (
                         article_id,
@@ -797,11 +803,7 @@ def seed(
                         writer.ts(created),
                         writer.ts(edited),
                         author_id,
-                        writer.ts(published),
-                        writer.ts(last),
-                        title,
-                        summary,
-                        category_id,
+                        *(writer.value(fields[c]) for c in PUBLISHED_COLUMNS),
                     )
                 )
                 rows_r.append(
@@ -810,7 +812,7 @@ def seed(
                         article_id,
                         1,
                         "workflow",
-                        document,
+                        content.to_json(),
                         writer.ts(edited),
                         editor_id,
                     )
@@ -836,24 +838,12 @@ def seed(
                         writer.ts(published),
                     )
                 )
-                if search:
-                    values = {
-                        "article_id": article_id,
-                        "title": title,
-                        "summary": summary,
-                        "body": " ".join(
-                            f"{heading} {plain}" for heading, _, plain in sections
-                        ),
-                        "slug": f"{base}-{article_id}",
-                        "category_id": category_id,
-                        "category_name": category,
-                        "first_published_at": writer.ts(published),
-                        "last_published_at": writer.ts(last),
-                        "published_at": writer.ts(last),
-                        "updated_at": writer.ts(last),
-                        "language": "en",
-                    }
-                    rows_d.append(tuple(values[c] for c in search[1]))
+                rows_d.append(
+                    (
+                        article_id,
+                        *search.document_text(content, generated_plain(sections)),
+                    )
+                )
             if first == 0:
                 _verify_sample(sample)
             writer.insert("articles", ARTICLE_COLUMNS, rows_a)
@@ -862,25 +852,20 @@ def seed(
             writer.insert("takeaways", TAKEAWAY_COLUMNS, rows_t)
             writer.insert("faq_items", FAQ_COLUMNS, rows_f)
             writer.insert("transitions", TRANSITION_COLUMNS, rows_x)
-            if search:
-                writer.insert(search[0], search[1], rows_d)
+            writer.insert("search_documents", SEARCH_COLUMNS, rows_d)
             writer.commit()
         phase("bulk inserts")
 
-        # The snapshot pointer, then each category's freshest publication, as the
-        # workflow's _on_publish and refresh_category_freshness leave them.
+        # The snapshot pointer (each article's one revision has its id), then
+        # each category's freshest publication, by the workflow's own function.
         writer.execute("UPDATE articles SET published_revision_id = id")
-        writer.execute(
-            "UPDATE categories SET last_published_at = (SELECT max(a.last_published_at)"
-            " FROM articles a WHERE a.state = 'published'"
-            " AND a.published_category_id = categories.id),"
-            " published_count = (SELECT count(*)"
-            " FROM articles a WHERE a.state = 'published'"
-            " AND a.published_category_id = categories.id)"
-        )
         writer.commit()
-        if search:
-            report.search_table = search[0]
+        with app.app_context():
+            workflow.refresh_category_freshness(
+                db.session, set(range(1, len(CATEGORIES) + 1))
+            )
+            db.session.commit()
+        report.search_table = "search_documents"
         for fts in _fts_tables(writer):
             try:
                 writer.execute(f"INSERT INTO {fts}({fts}) VALUES('rebuild')")

@@ -105,23 +105,50 @@ def _on_schedule(step: Step) -> None:
     step.article.scheduled_by_id = step.user.id
 
 
+def publication_fields(
+    content: ArticleContent,
+    *,
+    revision_id: int,
+    now: datetime,
+    kind: ChangeKind | None,
+    first_published_at: datetime | None,
+    last_published_at: datetime | None,
+) -> dict[str, Any]:
+    """The article columns a publication (or `Publish update`) sets: the snapshot
+    pointer and what lists show of it. Pure, so the benchmark seeder writes the
+    same rows in bulk."""
+    image_id, image = images.published_image_fields(content.lead_image)
+    # A typo fix keeps Last updated (and the feed's <updated>); everything else
+    # moves it (section 10).
+    if kind != ChangeKind.TYPO or last_published_at is None:
+        last_published_at = now
+    return {
+        "published_revision_id": revision_id,
+        "published_title": content.title,
+        "published_summary": content.summary,
+        "published_category_id": content.category_id,
+        "published_image_id": image_id,
+        "published_image": image,
+        "first_published_at": first_published_at or now,
+        "last_published_at": last_published_at,
+    }
+
+
 def _on_publish(step: Step) -> None:
     session, article, content = step.session, step.article, step.content
     old_category_id = article.published_category_id
     old_teaser = _teaser(article)
     _on_back_to_draft(step)  # no longer submitted nor scheduled
-    article.published_revision_id = step.revision.id
-    article.published_title = content.title
-    article.published_summary = content.summary
-    article.published_category_id = content.category_id
-    article.published_image_id, article.published_image = images.published_image_fields(
-        content.lead_image
+    fields = publication_fields(
+        content,
+        revision_id=step.revision.id,
+        now=step.now,
+        kind=step.kind,
+        first_published_at=article.first_published_at,
+        last_published_at=article.last_published_at,
     )
-    article.first_published_at = article.first_published_at or step.now
-    # A typo fix keeps Last updated (and the feed's <updated>); everything else
-    # moves it (section 10).
-    if step.kind != ChangeKind.TYPO or article.last_published_at is None:
-        article.last_published_at = step.now
+    for name, value in fields.items():
+        setattr(article, name, value)
     session.flush()
     refresh_category_freshness(session, {old_category_id, content.category_id})
     search.index_article(session, article, content)
