@@ -44,6 +44,7 @@ def test_a_cache_hit_runs_no_sql(client, published):
     assert warm == []
     assert second.get_data() == first.get_data()
     assert second.headers["ETag"] == first.headers["ETag"]
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
 
 
 @pytest.mark.parametrize("path", ["/", "/feed.xml", "/sitemap.xml", "/search?q=bridge"])
@@ -148,6 +149,7 @@ def test_desk_pages_and_htmx_requests_are_never_cached(
         response = client.get("/desk/")
     assert response.status_code == 200
     assert second, "the desk must be rendered for every request"
+    assert "X-Cache" not in response.headers
     client.get("/", headers={"HX-Request": "true"})
     with count_queries() as fragment:
         client.get("/", headers={"HX-Request": "true"})

@@ -173,6 +173,7 @@ def test_a_stale_page_is_served_while_another_process_renders_it(
     assert try_lock(middleware.backend, key)  # "another process" renders
     try:
         assert _statements(client, path)[0] == []  # the stale copy, no render
+        assert client.get(path).headers["X-Cache"] == "STALE"
     finally:
         release_lock(middleware.backend, key)
     assert _statements(client, path)[0] != []  # now rendered afresh

@@ -129,6 +129,11 @@ def release_lock(backend: Any, name: str) -> None:
         backend.delete(LOCK_PREFIX + name)
 
 
+# The X-Cache header of a page the cache answered: a fresh stored copy, the
+# previous copy while another process renders the new one, or rendered now.
+HIT, STALE, MISS = "HIT", "STALE", "MISS"
+
+
 class PageCache:
     """WSGI middleware serving cached public pages."""
 
@@ -173,10 +178,12 @@ class PageCache:
             except (TypeError, ValueError):  # a foreign or corrupt entry is a miss
                 page_versions = None
             if page_versions == versions:
-                return self._serve(environ, start_response, status, headers, body)
+                return self._serve(environ, start_response, status, headers, body, HIT)
             if page_versions is not None and not try_lock(self.backend, key):
                 # Someone is rendering the fresh copy right now: serve this one.
-                return self._serve(environ, start_response, status, headers, body)
+                return self._serve(
+                    environ, start_response, status, headers, body, STALE
+                )
             try:
                 return self._render_and_store(environ, start_response, key, versions)
             finally:
@@ -212,7 +219,10 @@ class PageCache:
         status: str,
         headers: list[tuple[str, str]],
         body: bytes,
+        state: str,
     ) -> Iterable[bytes]:
+        # Which copy this is, as CDNs say it (operators and the benchmark read it).
+        headers = [*headers, ("X-Cache", state)]
         if _not_modified(environ, headers):
             kept = [
                 (k, v)
@@ -264,7 +274,7 @@ class PageCache:
                 self.backend.set(
                     key, (versions, status, headers, body), timeout=self.timeout
                 )
-        return self._serve(environ, start_response, status, headers, body)
+        return self._serve(environ, start_response, status, headers, body, MISS)
 
     @staticmethod
     def _storable(status: str, headers: list[tuple[str, str]]) -> bool:
