@@ -78,6 +78,8 @@ def load(instance_path: Path) -> dict[str, Any]:
         "CACHE_TYPE": os.environ.get("CACHE_TYPE")
         or ("RedisCache" if redis_url else "SimpleCache"),
         "CACHE_REDIS_URL": redis_url,
+        # Off: no whole-page caching, fragments stay (a page-cache miss each time).
+        "READER_PAGE_CACHE": _bool("READER_PAGE_CACHE", True),
         "CACHE_DEFAULT_TIMEOUT": 300,
         "CACHE_NO_NULL_WARNING": True,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -260,3 +260,16 @@ def test_two_app_hosts_share_one_redis(
     )
     assert "Seen on every host at once." in a.get(path).get_data(as_text=True)
     assert "Seen on every host at once." in b.get(path).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, True), ("0", False)])
+def test_whole_page_caching_is_switched_by_the_environment(
+    monkeypatch, tmp_path, value, expected
+):
+    from editorial import config
+
+    if value is None:
+        monkeypatch.delenv("READER_PAGE_CACHE", raising=False)
+    else:
+        monkeypatch.setenv("READER_PAGE_CACHE", value)
+    assert config.load(tmp_path)["READER_PAGE_CACHE"] is expected
