@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app editorial
 
-.PHONY: run test install dev browser migrate seed serve scheduler lint format screenshots bench bench-quick bench-scheduler clean
+.PHONY: run test install dev browser migrate seed serve scheduler lint format screenshots bench bench-realistic bench-quick bench-scheduler clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,16 @@ screenshots: dev browser
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py --articles 1000 100000 $(BENCH_ARGS)
+
+## make bench-realistic: Zipf traffic over the archive while a newsroom publishes
+bench-realistic: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+	$(BIN)/python bench/realistic.py --articles 1000 100000 $(BENCH_ARGS)
+
+## make bench-scheduler: 50 schedules, a real scheduler process, delay to the first 200
+bench-scheduler: install
+	$(BIN)/python bench/bench_scheduler.py
 
 bench-quick: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
