@@ -9,8 +9,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
 
-from editorial.domain import editing
-from editorial.domain.errors import StaleBlock
+from editorial.domain import blocks, editing
+from editorial.domain.errors import InvalidInput, StaleBlock
 from editorial.domain.models import Article, Revision, Role
 from editorial.extensions import db
 
@@ -168,3 +168,262 @@ def test_over_http_the_second_writer_sees_merged_with_changes_by(story, login_as
     assert status == f"Merged with changes by {editor.display_name}"
     shown = tree.css_first("#section-0-body").text()
     assert "The first paragraph" in shown and "Third, edited." in shown
+
+
+# --- lists merge by item ----------------------------------------------------------
+
+
+def _takeaways(article: Article) -> list[str]:
+    return [t.text for t in _fresh(article).takeaways]
+
+
+def _shown(item) -> str:
+    """The digest the editor sends beside a takeaway's field."""
+    return blocks.digest({"takeaway": item.text})
+
+
+def _update_takeaway(article, user, item, version, text, shown=None):
+    return editing.update_item(
+        db.session,
+        article,
+        user,
+        "takeaways",
+        item.id,
+        expected_version=version,
+        values={"takeaway": text},
+        shown=shown,
+    )
+
+
+@pytest.fixture
+def listed(make_user, make_article):
+    """An article with three takeaways, and the list as both writers saw it."""
+    author = make_user(Role.AUTHOR)
+    editor = make_user(Role.EDITOR)
+    article = make_article(author=author)
+    items = list(article.takeaways)
+    assert len(items) == 3
+    return author, editor, article, items, article.takeaways_version
+
+
+def test_two_items_of_one_list_changed_by_two_writers_both_survive(listed):
+    author, editor, article, items, seen = listed
+    first, second = items[0], items[1]
+    shown_second = _shown(second)
+    assert (
+        _update_takeaway(article, editor, first, seen, "Editor's point.", _shown(first))
+        is None
+    )
+    db.session.commit()
+    merged = _update_takeaway(
+        article, author, second, seen, "Author's point.", shown_second
+    )
+    db.session.commit()
+    assert merged == editor.display_name
+    texts = _takeaways(article)
+    assert texts[:2] == ["Editor's point.", "Author's point."]
+    revision = db.session.scalar(
+        select(Revision)
+        .where(Revision.article_id == article.id)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    )
+    assert revision.block == "takeaways"
+    assert revision.created_by_id == author.id
+    assert revision.merged_with_id == editor.id
+    assert _fresh(article).takeaways_version == seen + 2
+
+
+def test_the_same_item_changed_by_both_is_the_conflict_and_nothing_is_lost(listed):
+    author, editor, article, items, seen = listed
+    first = items[0]
+    shown = _shown(first)
+    _update_takeaway(article, editor, first, seen, "Editor's point.", shown)
+    db.session.commit()
+    with pytest.raises(StaleBlock):
+        _update_takeaway(article, author, first, seen, "Author's point.", shown)
+    db.session.rollback()
+    assert _takeaways(article)[0] == "Editor's point."
+
+
+def test_a_stale_item_save_without_what_it_was_shown_is_the_conflict(listed):
+    author, editor, article, items, seen = listed
+    _update_takeaway(article, editor, items[0], seen, "Editor's point.")
+    db.session.commit()
+    with pytest.raises(StaleBlock):
+        _update_takeaway(article, author, items[1], seen, "Author's point.")
+    db.session.rollback()
+    assert "Author's point." not in _takeaways(article)
+
+
+def test_an_item_removed_meanwhile_is_the_conflict(listed):
+    author, editor, article, items, seen = listed
+    shown, removed = _shown(items[1]), items[1].id
+    editing.remove_item(
+        db.session, article, editor, "takeaways", removed, expected_version=seen
+    )
+    db.session.commit()
+    with pytest.raises(StaleBlock):
+        editing.update_item(
+            db.session,
+            article,
+            author,
+            "takeaways",
+            removed,
+            expected_version=seen,
+            values={"takeaway": "Author's point."},
+            shown=shown,
+        )
+    db.session.rollback()
+    assert len(_takeaways(article)) == 2
+
+
+def test_a_stale_save_that_the_item_already_holds_changes_nothing(listed):
+    author, _, article, items, seen = listed
+    shown = _shown(items[0])
+    _update_takeaway(article, author, items[0], seen, "Sent twice.", shown)
+    db.session.commit()
+    after_first = _fresh(article).takeaways_version
+    assert (
+        _update_takeaway(article, author, items[0], seen, "Sent twice.", shown) is None
+    )
+    db.session.commit()
+    assert _fresh(article).takeaways_version == after_first
+    assert _takeaways(article).count("Sent twice.") == 1
+
+
+def _add(article, user, version, text):
+    return editing.add_item(
+        db.session,
+        article,
+        user,
+        "takeaways",
+        expected_version=version,
+        values={"takeaway": text},
+    )
+
+
+def test_an_item_added_to_an_older_list_comes_after_the_colleagues_change(listed):
+    author, editor, article, items, seen = listed
+    _update_takeaway(
+        article, editor, items[0], seen, "Editor's point.", _shown(items[0])
+    )
+    db.session.commit()
+    assert _add(article, author, seen, "The author's new point.") == editor.display_name
+    db.session.commit()
+    texts = _takeaways(article)
+    assert texts[0] == "Editor's point."
+    assert texts[-1] == "The author's new point."
+    assert [t.position for t in _fresh(article).takeaways] == list(range(4))
+
+
+def test_the_same_item_added_twice_to_an_older_list_is_the_conflict(listed):
+    author, _, article, _, seen = listed
+    _add(article, author, seen, "Added once.")
+    db.session.commit()
+    with pytest.raises(StaleBlock):
+        _add(article, author, seen, "Added once.")
+    db.session.rollback()
+    assert _takeaways(article).count("Added once.") == 1
+
+
+def test_a_merged_add_still_respects_the_cap(listed):
+    author, editor, article, _, seen = listed
+    for n in range(4):  # the colleague fills the list to its 7
+        _add(article, editor, _fresh(article).takeaways_version, f"Point {n}.")
+        db.session.commit()
+    assert len(_takeaways(article)) == blocks.TAKEAWAYS.max_items
+    version = _fresh(article).takeaways_version
+    with pytest.raises(InvalidInput):
+        _add(article, author, seen, "One too many.")
+    db.session.rollback()
+    assert _fresh(article).takeaways_version == version
+    assert "One too many." not in _takeaways(article)
+
+
+def test_faq_items_merge_by_item_too(make_user, make_article):
+    author, editor = make_user(Role.AUTHOR), make_user(Role.EDITOR)
+    article = make_article(author=author)
+    for n in range(2):
+        editing.add_item(
+            db.session,
+            article,
+            author,
+            "faqs",
+            expected_version=_fresh(article).faqs_version,
+            values={"question": f"Question {n}?", "answer": f"Answer {n}."},
+        )
+        db.session.commit()
+    article = _fresh(article)
+    seen = article.faqs_version
+    first, second = article.faqs[-2], article.faqs[-1]
+
+    def shown(item):
+        return blocks.digest({"question": item.question, "answer": item.answer})
+
+    def change(user, item, answer, digest):
+        return editing.update_item(
+            db.session,
+            article,
+            user,
+            "faqs",
+            item.id,
+            expected_version=seen,
+            values={"question": item.question, "answer": answer},
+            shown=digest,
+        )
+
+    shown_first, shown_second = shown(first), shown(second)
+    change(editor, first, "The editor's answer.", shown_first)
+    db.session.commit()
+    assert change(author, second, "The author's answer.", shown_second) == (
+        editor.display_name
+    )
+    db.session.commit()
+    answers = [f.answer for f in _fresh(article).faqs]
+    assert answers[-2:] == ["The editor's answer.", "The author's answer."]
+
+
+def test_over_http_one_save_merges_list_items_and_says_with_whom(listed, login_as):
+    author, editor, article, items, seen = listed
+    first, second = items[0], items[1]
+    shown_second = _shown(second)
+    _update_takeaway(article, editor, first, seen, "Editor's point.", _shown(first))
+    db.session.commit()
+    form = f"takeaway-{second.id}"
+    client = login_as(author)
+    response = client.post(
+        f"/desk/articles/{article.id}/save",
+        data={
+            f"{form}.version": seen,
+            f"{form}.digest": shown_second,
+            f"{form}.takeaway": "Author's point.",
+        },
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Merged with changes by {editor.display_name}" in page
+    assert _takeaways(article)[:2] == ["Editor's point.", "Author's point."]
+
+
+def test_over_htmx_an_item_save_merges_and_its_list_says_with_whom(listed, login_as):
+    author, editor, article, items, seen = listed
+    first, second = items[0], items[1]
+    shown_second = _shown(second)
+    _update_takeaway(article, editor, first, seen, "Editor's point.", _shown(first))
+    db.session.commit()
+    form = f"takeaway-{second.id}"
+    response = login_as(author).post(
+        f"/desk/articles/{article.id}/takeaways/{second.id}",
+        data={
+            f"{form}.version": seen,
+            f"{form}.digest": shown_second,
+            f"{form}.takeaway": "Author's point.",
+        },
+        headers=HX,
+    )
+    assert response.status_code == 200
+    tree = LexborHTMLParser(response.get_data(as_text=True))
+    status = tree.css_first("#takeaways-status").text().strip()
+    assert status == f"Merged with changes by {editor.display_name}"
+    assert _takeaways(article)[:2] == ["Editor's point.", "Author's point."]

@@ -261,3 +261,72 @@ def test_two_people_acting_at_once_exactly_one_wins(
     a = db.session.get(Article, article.id)
     assert a.state == expected_state
     assert a.version == start_version + 1
+
+
+@pytest.mark.timeout(300)
+def test_parallel_saves_of_different_items_of_one_list_both_land(
+    app, make_user, make_article
+):
+    from editorial.domain import blocks
+
+    author, editor = make_user(Role.AUTHOR), make_user(Role.EDITOR)
+    for trial in range(6):
+        article = make_article(author=author)
+        seen = article.takeaways_version
+        first, second = article.takeaways[0], article.takeaways[1]
+        calls = []
+        for user, item, text in (
+            (editor, first, f"Editor's point {trial}."),
+            (author, second, f"Author's point {trial}."),
+        ):
+            form = f"takeaway-{item.id}"
+            calls.append(
+                post(
+                    signed_in(app, user),
+                    f"/desk/articles/{article.id}/save",
+                    {
+                        f"{form}.version": seen,
+                        f"{form}.digest": blocks.digest({"takeaway": item.text}),
+                        f"{form}.takeaway": text,
+                    },
+                )
+            )
+        results = at_once(calls)
+        assert [status for status, _ in results] == [303, 303]
+        db.session.expire_all()
+        texts = [t.text for t in db.session.get(Article, article.id).takeaways]
+        assert texts[:2] == [f"Editor's point {trial}.", f"Author's point {trial}."]
+
+
+@pytest.mark.timeout(300)
+def test_parallel_saves_of_the_same_item_keep_one_and_report_the_other(
+    app, make_user, make_article
+):
+    from editorial.domain import blocks
+
+    author, editor = make_user(Role.AUTHOR), make_user(Role.EDITOR)
+    for trial in range(6):
+        article = make_article(author=author)
+        seen = article.takeaways_version
+        item = article.takeaways[0]
+        form = f"takeaway-{item.id}"
+        shown = blocks.digest({"takeaway": item.text})
+        texts = {editor.id: f"Editor {trial}.", author.id: f"Author {trial}."}
+        results = at_once(
+            [
+                post(
+                    signed_in(app, user),
+                    f"/desk/articles/{article.id}/save",
+                    {
+                        f"{form}.version": seen,
+                        f"{form}.digest": shown,
+                        f"{form}.takeaway": texts[user.id],
+                    },
+                )
+                for user in (editor, author)
+            ]
+        )
+        assert sorted(status for status, _ in results) == [303, 409]
+        db.session.expire_all()
+        stored = db.session.get(Article, article.id).takeaways[0].text
+        assert stored in texts.values()

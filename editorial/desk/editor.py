@@ -434,8 +434,11 @@ def _saved_message(report: saving.Report) -> str:
     if not report.saved:
         return "No changes to save."
     if len(report.saved) > 1:
-        return "All changes saved."
-    return f"{_label_of(report.saved[0])} saved."
+        message = "All changes saved."
+    else:
+        message = f"{_label_of(report.saved[0])} saved."
+    names = ", ".join(dict.fromkeys(report.merged.values()))
+    return f"{message} Merged with changes by {names}." if names else message
 
 
 def _label_of(form: str) -> str:
@@ -803,7 +806,7 @@ def _list_save(
     kind: blocks.BlockKind,
     form: str,
     saved: str,
-    change: Callable[[Article], None],
+    change: Callable[[Article], str | None],
     item_id: int | None = None,
 ) -> Response:
     return _save(
@@ -868,6 +871,7 @@ def update_list_item(article_id: int, item_id: int, kind: str):
             item_id,
             expected_version=_version(f"{block.item}-{item_id}"),
             values=_item_form(block, f"{block.item}-{item_id}"),
+            shown=_posted(f"{block.item}-{item_id}").get("digest"),
         ),
         item_id,
     )

@@ -15,6 +15,9 @@ Imports neither Flask nor the database: the checklist reads it too.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from editorial.domain import content as limits
@@ -244,3 +247,15 @@ def label_of(block: str, default: str = "") -> str:
         return SECTIONS_LABEL
     kind = kind_of(block)
     return kind.label if kind else default
+
+
+def digest(values: Mapping[str, str]) -> str:
+    """A short fingerprint of a block's field values (newlines unified): the
+    editor sends it beside the fields, so a save can tell which block (or list
+    item) was changed since it was shown."""
+    unified = {
+        name: str(value).replace("\r\n", "\n").replace("\r", "\n")
+        for name, value in values.items()
+    }
+    text = json.dumps(unified, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]

@@ -11,7 +11,7 @@ Flask import; nothing here commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -461,19 +461,40 @@ def add_item(
     expected_version: int,
     values: Mapping[str, Any],
     now: datetime | None = None,
-) -> None:
+) -> str | None:
     """Append an item to a list block ("takeaways" or "faqs"): `values` holds
-    each of the block's fields by its form name."""
+    each of the block's fields by its form name.
+
+    Against an older version of the list the item is still appended after the
+    colleague's changes (answers their name), unless the list already holds
+    an item with the very same values (a form sent twice): then StaleBlock.
+    """
     kind = _list_kind(block)
     ensure_may_edit(user, article)
     cleaned = item_values(kind, values)
     model = ITEM_MODELS[kind.key]
-    count = _count(session, model, article.id)
-    if count >= kind.max_items:
-        raise InvalidInput(kind.fields[0].name, kind.too_many)
-    _claim_list(session, article, kind.key, expected_version)
+
+    def room() -> int:
+        count = _count(session, model, article.id)
+        if count >= kind.max_items:
+            raise InvalidInput(kind.fields[0].name, kind.too_many)
+        return count
+
+    count = room()
+    merging, other = False, None
+    try:
+        _claim_list(session, article, kind.key, expected_version)
+    except StaleBlock:
+        if _has_item(session, model, article.id, cleaned):
+            raise
+        counted: list[int] = []
+        other = _claim_current_list(
+            session, article, kind.key, lambda: counted.append(room())
+        )
+        merging, count = True, counted[0]
     session.add(model(article_id=article.id, position=count, **cleaned))
-    _finish_list(session, article, user, kind.key, now)
+    _finish_list(session, article, user, kind.key, now, other)
+    return _merged_name(merging, other)
 
 
 def update_item(
@@ -485,17 +506,93 @@ def update_item(
     *,
     expected_version: int,
     values: Mapping[str, Any],
+    shown: str | None = None,
     now: datetime | None = None,
-) -> None:
-    """Change one item of a list block in place."""
+) -> str | None:
+    """Change one item of a list block in place.
+
+    Lists merge by item: saved against an older version of the list, the
+    change is kept when this item still holds the values it was shown with
+    (`shown` is their blocks.digest), i.e. the colleague changed other items;
+    the colleague's name is answered. Else StaleBlock.
+    """
     kind = _list_kind(block)
     ensure_may_edit(user, article)
     cleaned = item_values(kind, values)
     model = ITEM_MODELS[kind.key]
-    item = _claim_item(session, article, model, item_id, kind.key, expected_version)
+    merging, other = False, None
+    try:
+        item = _claim_item(session, article, model, item_id, kind.key, expected_version)
+    except StaleBlock:
+        stored = _item(session, model, article.id, item_id)
+        if stored is not None and _item_values(kind, stored) == cleaned:
+            return None  # already holds these values (a save sent twice)
+        if shown is None:
+            raise
+        found: list[Any] = []
+
+        def untouched() -> None:
+            current = _item(session, model, article.id, item_id)
+            if current is None or _item_digest(kind, current) != shown:
+                _raise_stale(session, article, kind.key, exists=True)
+            found.append(current)
+
+        other = _claim_current_list(session, article, kind.key, untouched)
+        merging, item = True, found[0]
     for column, value in cleaned.items():
         setattr(item, column, value)
-    _finish_list(session, article, user, kind.key, now)
+    _finish_list(session, article, user, kind.key, now, other)
+    return _merged_name(merging, other)
+
+
+def _item(session: Session, model: Any, article_id: int, item_id: int) -> Any:
+    """The item as stored now (not as this session last loaded it)."""
+    return session.scalar(
+        select(model)
+        .where(model.id == item_id, model.article_id == article_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def _item_values(kind: blocks.BlockKind, item: Any) -> dict[str, str]:
+    return {spec.column: getattr(item, spec.column) for spec in kind.fields}
+
+
+def _item_digest(kind: blocks.BlockKind, item: Any) -> str:
+    """The digest of an item's stored values, as the editor shows them."""
+    return blocks.digest(
+        {spec.name: getattr(item, spec.column) for spec in kind.fields}
+    )
+
+
+def _has_item(
+    session: Session, model: Any, article_id: int, cleaned: Mapping[str, str]
+) -> bool:
+    query = select(model.id).where(model.article_id == article_id)
+    for column, value in cleaned.items():
+        query = query.where(getattr(model, column) == value)
+    return session.scalar(query.limit(1)) is not None
+
+
+def _claim_current_list(
+    session: Session, article: Article, block: str, check: Callable[[], None]
+) -> User | None:
+    """After a stale claim that may merge: read the list's current version, run
+    `check` (it raises to refuse), then claim that version. A change committed
+    after the read makes the claim StaleBlock, so `check` saw what is claimed.
+    Answers who wrote the list last (the colleague the merge kept)."""
+    session.refresh(article)
+    version = getattr(article, _version_column(block).key)
+    check()
+    _claim_list(session, article, block, version)
+    return revisions.last_writer(session, article.id, block)
+
+
+def _merged_name(merging: bool, other: User | None) -> str | None:
+    """What a merged save answers: the colleague's name (None: no merge)."""
+    if not merging:
+        return None
+    return other.display_name if other else "someone else"
 
 
 def item_values(kind: blocks.BlockKind, values: Mapping[str, Any]) -> dict[str, str]:
@@ -795,10 +892,15 @@ def _claim_item(
 
 
 def _finish_list(
-    session: Session, article: Article, user: User, block: str, now: datetime | None
+    session: Session,
+    article: Article,
+    user: User,
+    block: str,
+    now: datetime | None,
+    merged_with: User | None = None,
 ) -> None:
     session.flush()
-    _touch(session, article, user, block, now)
+    _touch(session, article, user, block, now, merged_with=merged_with)
 
 
 def _count(session: Session, model: Any, article_id: int) -> int:

@@ -16,8 +16,6 @@ Plain Python: no Flask.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,20 +23,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from editorial.domain import blocks, editing
+from editorial.domain.blocks import digest
 from editorial.domain.errors import InvalidInput, StaleBlock
 from editorial.domain.models import Article, User, parse_db_int
 
 Values = Mapping[str, str]
-
-
-def digest(values: Values) -> str:
-    """A short fingerprint of a block's field values (newlines unified)."""
-    unified = {
-        name: str(value).replace("\r\n", "\n").replace("\r", "\n")
-        for name, value in values.items()
-    }
-    text = json.dumps(unified, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def shown_values(article: Article, form: str) -> dict[str, str]:
@@ -144,7 +133,16 @@ def save_all(
         column = _list_version(form)
         expected = advanced.get(column, version) if column else version
         try:
-            merged = _save_one(session, article, user, form, expected, values, now)
+            merged = _save_one(
+                session,
+                article,
+                user,
+                form,
+                expected,
+                values,
+                now,
+                shown=submitted.get("digest"),
+            )
         except StaleBlock as conflict:
             report.conflicts[form] = conflict
         except InvalidInput as error:
@@ -189,6 +187,7 @@ def _save_one(
     expected: int,
     values: dict[str, str],
     now: datetime | None,
+    shown: str | None = None,
 ) -> str | None:
     """One block's save, through the same editing function as its own Save
     (answers the colleague's name when the save was merged with theirs)."""
@@ -226,7 +225,7 @@ def _save_one(
             body=values.get("body", ""),
             now=now,
         )
-    editing.update_item(
+    return editing.update_item(
         session,
         article,
         user,
@@ -234,6 +233,6 @@ def _save_one(
         item_id,
         expected_version=expected,
         values=values,
+        shown=shown,
         now=now,
     )
-    return None
