@@ -384,22 +384,28 @@ def test_faq_items_merge_by_item_too(make_user, make_article):
     assert answers[-2:] == ["The editor's answer.", "The author's answer."]
 
 
-def test_over_http_one_save_merges_list_items_and_says_with_whom(listed, login_as):
-    author, editor, article, items, seen = listed
+def _second_item_after_the_editor_changed_the_first(listed):
+    """The editor saves the first takeaway; answers the author's form for the
+    second one, from the list as both saw it, and its item."""
+    _, editor, article, items, seen = listed
     first, second = items[0], items[1]
     shown_second = _shown(second)
     _update_takeaway(article, editor, first, seen, "Editor's point.", _shown(first))
     db.session.commit()
     form = f"takeaway-{second.id}"
+    data = {
+        f"{form}.version": seen,
+        f"{form}.digest": shown_second,
+        f"{form}.takeaway": "Author's point.",
+    }
+    return data, second.id
+
+
+def test_over_http_one_save_merges_list_items_and_says_with_whom(listed, login_as):
+    author, editor, article, _, _ = listed
+    data, _ = _second_item_after_the_editor_changed_the_first(listed)
     client = login_as(author)
-    response = client.post(
-        f"/desk/articles/{article.id}/save",
-        data={
-            f"{form}.version": seen,
-            f"{form}.digest": shown_second,
-            f"{form}.takeaway": "Author's point.",
-        },
-    )
+    response = client.post(f"/desk/articles/{article.id}/save", data=data)
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Merged with changes by {editor.display_name}" in page
@@ -407,20 +413,10 @@ def test_over_http_one_save_merges_list_items_and_says_with_whom(listed, login_a
 
 
 def test_over_htmx_an_item_save_merges_and_its_list_says_with_whom(listed, login_as):
-    author, editor, article, items, seen = listed
-    first, second = items[0], items[1]
-    shown_second = _shown(second)
-    _update_takeaway(article, editor, first, seen, "Editor's point.", _shown(first))
-    db.session.commit()
-    form = f"takeaway-{second.id}"
+    author, editor, article, _, _ = listed
+    data, item_id = _second_item_after_the_editor_changed_the_first(listed)
     response = login_as(author).post(
-        f"/desk/articles/{article.id}/takeaways/{second.id}",
-        data={
-            f"{form}.version": seen,
-            f"{form}.digest": shown_second,
-            f"{form}.takeaway": "Author's point.",
-        },
-        headers=HX,
+        f"/desk/articles/{article.id}/takeaways/{item_id}", data=data, headers=HX
     )
     assert response.status_code == 200
     tree = LexborHTMLParser(response.get_data(as_text=True))

@@ -263,35 +263,39 @@ def test_two_people_acting_at_once_exactly_one_wins(
     assert a.version == start_version + 1
 
 
+def save_item(app, user: User, article: Article, item, version: int, text: str):
+    """A call posting one takeaway through the one-form Save, as shown at
+    `version` (with the digest of the text it was shown with)."""
+    from editorial.domain import blocks
+
+    form = f"takeaway-{item.id}"
+    data = {
+        f"{form}.version": version,
+        f"{form}.digest": blocks.digest({"takeaway": item.text}),
+        f"{form}.takeaway": text,
+    }
+    return post(signed_in(app, user), f"/desk/articles/{article.id}/save", data)
+
+
 @pytest.mark.timeout(300)
 def test_parallel_saves_of_different_items_of_one_list_both_land(
     app, make_user, make_article
 ):
-    from editorial.domain import blocks
-
     author, editor = make_user(Role.AUTHOR), make_user(Role.EDITOR)
     for trial in range(6):
         article = make_article(author=author)
         seen = article.takeaways_version
         first, second = article.takeaways[0], article.takeaways[1]
-        calls = []
-        for user, item, text in (
-            (editor, first, f"Editor's point {trial}."),
-            (author, second, f"Author's point {trial}."),
-        ):
-            form = f"takeaway-{item.id}"
-            calls.append(
-                post(
-                    signed_in(app, user),
-                    f"/desk/articles/{article.id}/save",
-                    {
-                        f"{form}.version": seen,
-                        f"{form}.digest": blocks.digest({"takeaway": item.text}),
-                        f"{form}.takeaway": text,
-                    },
-                )
-            )
-        results = at_once(calls)
+        results = at_once(
+            [
+                save_item(
+                    app, editor, article, first, seen, f"Editor's point {trial}."
+                ),
+                save_item(
+                    app, author, article, second, seen, f"Author's point {trial}."
+                ),
+            ]
+        )
         assert [status for status, _ in results] == [303, 303]
         db.session.expire_all()
         texts = [t.text for t in db.session.get(Article, article.id).takeaways]
@@ -302,27 +306,15 @@ def test_parallel_saves_of_different_items_of_one_list_both_land(
 def test_parallel_saves_of_the_same_item_keep_one_and_report_the_other(
     app, make_user, make_article
 ):
-    from editorial.domain import blocks
-
     author, editor = make_user(Role.AUTHOR), make_user(Role.EDITOR)
     for trial in range(6):
         article = make_article(author=author)
         seen = article.takeaways_version
         item = article.takeaways[0]
-        form = f"takeaway-{item.id}"
-        shown = blocks.digest({"takeaway": item.text})
         texts = {editor.id: f"Editor {trial}.", author.id: f"Author {trial}."}
         results = at_once(
             [
-                post(
-                    signed_in(app, user),
-                    f"/desk/articles/{article.id}/save",
-                    {
-                        f"{form}.version": seen,
-                        f"{form}.digest": shown,
-                        f"{form}.takeaway": texts[user.id],
-                    },
-                )
+                save_item(app, user, article, item, seen, texts[user.id])
                 for user in (editor, author)
             ]
         )

@@ -249,6 +249,11 @@ def label_of(block: str, default: str = "") -> str:
     return kind.label if kind else default
 
 
+def item_fields(kind: BlockKind, item: object) -> dict[str, str]:
+    """A list item's values by form field name, as the editor shows them."""
+    return {spec.name: getattr(item, spec.column) for spec in kind.fields}
+
+
 def digest(values: Mapping[str, str]) -> str:
     """A short fingerprint of a block's field values (newlines unified): the
     editor sends it beside the fields, so a save can tell which block (or list

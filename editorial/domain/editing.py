@@ -11,7 +11,7 @@ Flask import; nothing here commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -209,7 +209,7 @@ def update_summary(
         now,
         merged_with=other,
     )
-    return other.display_name if other else "someone else"
+    return _colleague(other)
 
 
 # --- lead image ------------------------------------------------------------------
@@ -340,7 +340,7 @@ def update_section(
         text=_section_text(heading, body),
         merged_with=other,
     )
-    return other.display_name if other else "someone else"
+    return _colleague(other)
 
 
 def _write_section(
@@ -487,14 +487,13 @@ def add_item(
     except StaleBlock:
         if _has_item(session, model, article.id, cleaned):
             raise
-        counted: list[int] = []
-        other = _claim_current_list(
-            session, article, kind.key, lambda: counted.append(room())
-        )
-        merging, count = True, counted[0]
+        version = _current_version(session, article, kind.key)
+        count = room()
+        other = _claim_again(session, article, kind.key, version)
+        merging = True
     session.add(model(article_id=article.id, position=count, **cleaned))
     _finish_list(session, article, user, kind.key, now, other)
-    return _merged_name(merging, other)
+    return _colleague(other) if merging else None
 
 
 def update_item(
@@ -524,45 +523,25 @@ def update_item(
     try:
         item = _claim_item(session, article, model, item_id, kind.key, expected_version)
     except StaleBlock:
-        stored = _item(session, model, article.id, item_id)
-        if stored is not None and _item_values(kind, stored) == cleaned:
-            return None  # already holds these values (a save sent twice)
-        if shown is None:
+        version = _current_version(session, article, kind.key)
+        item = session.scalar(
+            select(model)
+            .where(model.id == item_id, model.article_id == article.id)
+            .execution_options(populate_existing=True)  # as stored now
+        )
+        if item is None:
             raise
-        found: list[Any] = []
-
-        def untouched() -> None:
-            current = _item(session, model, article.id, item_id)
-            if current is None or _item_digest(kind, current) != shown:
-                _raise_stale(session, article, kind.key, exists=True)
-            found.append(current)
-
-        other = _claim_current_list(session, article, kind.key, untouched)
-        merging, item = True, found[0]
+        stored = blocks.item_fields(kind, item)
+        if stored == {spec.name: cleaned[spec.column] for spec in kind.fields}:
+            return None  # already holds these values (a save sent twice)
+        if shown is None or blocks.digest(stored) != shown:
+            raise
+        other = _claim_again(session, article, kind.key, version)
+        merging = True
     for column, value in cleaned.items():
         setattr(item, column, value)
     _finish_list(session, article, user, kind.key, now, other)
-    return _merged_name(merging, other)
-
-
-def _item(session: Session, model: Any, article_id: int, item_id: int) -> Any:
-    """The item as stored now (not as this session last loaded it)."""
-    return session.scalar(
-        select(model)
-        .where(model.id == item_id, model.article_id == article_id)
-        .execution_options(populate_existing=True)
-    )
-
-
-def _item_values(kind: blocks.BlockKind, item: Any) -> dict[str, str]:
-    return {spec.column: getattr(item, spec.column) for spec in kind.fields}
-
-
-def _item_digest(kind: blocks.BlockKind, item: Any) -> str:
-    """The digest of an item's stored values, as the editor shows them."""
-    return blocks.digest(
-        {spec.name: getattr(item, spec.column) for spec in kind.fields}
-    )
+    return _colleague(other) if merging else None
 
 
 def _has_item(
@@ -574,24 +553,25 @@ def _has_item(
     return session.scalar(query.limit(1)) is not None
 
 
-def _claim_current_list(
-    session: Session, article: Article, block: str, check: Callable[[], None]
-) -> User | None:
-    """After a stale claim that may merge: read the list's current version, run
-    `check` (it raises to refuse), then claim that version. A change committed
-    after the read makes the claim StaleBlock, so `check` saw what is claimed.
-    Answers who wrote the list last (the colleague the merge kept)."""
+def _current_version(session: Session, article: Article, block: str) -> int:
+    """The list's version as stored now: read before the checks a merge makes,
+    then claimed by _claim_again, so a change committed in between makes the
+    claim StaleBlock and the checks saw what is claimed."""
     session.refresh(article)
-    version = getattr(article, _version_column(block).key)
-    check()
+    return getattr(article, _version_column(block).key)
+
+
+def _claim_again(
+    session: Session, article: Article, block: str, version: int
+) -> User | None:
+    """Claim the list at `version`; answers who wrote it last (the colleague
+    the merge kept)."""
     _claim_list(session, article, block, version)
     return revisions.last_writer(session, article.id, block)
 
 
-def _merged_name(merging: bool, other: User | None) -> str | None:
-    """What a merged save answers: the colleague's name (None: no merge)."""
-    if not merging:
-        return None
+def _colleague(other: User | None) -> str:
+    """The name a merged save answers."""
     return other.display_name if other else "someone else"
 
 

@@ -27,8 +27,6 @@ from editorial.domain.blocks import digest
 from editorial.domain.errors import InvalidInput, StaleBlock
 from editorial.domain.models import Article, User, parse_db_int
 
-Values = Mapping[str, str]
-
 
 def shown_values(article: Article, form: str) -> dict[str, str]:
     """The stored values of one block's form, as the editor shows them."""
@@ -49,7 +47,7 @@ def shown_values(article: Article, form: str) -> dict[str, str]:
         item = next((i for i in getattr(article, kind.key) if i.id == item_id), None)
         if item is None:
             return {}
-        return {spec.name: getattr(item, spec.column) for spec in kind.fields}
+        return blocks.item_fields(kind, item)
     return {}
 
 
